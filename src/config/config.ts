@@ -1,0 +1,123 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Everything Guildhall reads from its environment, validated once at start. */
+export interface Config {
+  /** `sqlite` for the embedded default, `postgres` when DATABASE_URL is a postgres:// URL. */
+  dialect: 'sqlite' | 'postgres';
+  /** For SQLite: the file path; for PostgreSQL: the connection string. */
+  databaseUrl: string;
+  /** Public origin people reach Guildhall at, e.g. `https://guild.example.com` (no trailing slash). */
+  baseUrl: string;
+  port: number;
+  host: string;
+  dataDir: string;
+  /** `smtp://user:pass@host:port` or `smtps://…`; undefined writes mails as .eml files under dataDir/mail. */
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  /** At least 32 characters; signs sessions and tokens. */
+  secret: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Production mode: Secure cookies, no stack traces. True unless NODE_ENV is development or test. */
+  production: boolean;
+}
+
+/** One message per bad environment variable. */
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+const env = z.object({
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .refine((v) => v === '' || /^(postgres|postgresql):\/\//.test(v) || /^(sqlite|file):/.test(v), {
+      message:
+        'must be a postgres://user@host:port/db URL or sqlite:path/to/file.db (leave unset for ./data/guildhall.db)'
+    })
+    .optional(),
+  BASE_URL: z
+    .url({ protocol: /^https?$/, message: 'must be an http(s) URL such as https://guild.example.com' })
+    .optional(),
+  PORT: z.coerce
+    .number({ message: 'must be a whole number between 1 and 65535' })
+    .int({ message: 'must be a whole number between 1 and 65535' })
+    .min(0, { message: 'must be a whole number between 1 and 65535' })
+    .max(65535, { message: 'must be a whole number between 1 and 65535' })
+    .optional(),
+  HOST: z.string().trim().min(1, { message: 'must not be empty' }).optional(),
+  DATA_DIR: z.string().trim().min(1, { message: 'must not be empty' }).optional(),
+  SMTP_URL: z
+    .string()
+    .trim()
+    .refine((v) => v === '' || /^smtps?:\/\/[^/]+/.test(v), {
+      message: 'must be smtp://user:password@host:port or smtps://… (leave unset to write mails to files)'
+    })
+    .optional(),
+  MAIL_FROM: z.string().trim().min(3, { message: 'must be an address like "Guildhall <noreply@example.com>"' }).optional(),
+  SECRET: z.string().min(32, { message: 'must be at least 32 characters (leave unset to generate one)' }).optional(),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      message: 'must be one of fatal, error, warn, info, debug, trace, silent'
+    })
+    .optional(),
+  NODE_ENV: z.string().optional()
+});
+
+/**
+ * Reads and validates the configuration from `source` (normally `process.env`).
+ * Creates the data directory and, on first start, a secret kept in `<dataDir>/secret`.
+ *
+ * @example
+ * const config = loadConfig({ PORT: '8080' });
+ * config.port; // 8080
+ */
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  const parsed = env.safeParse(
+    Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''))
+  );
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR ?? 'data');
+  const port = e.PORT ?? 3000;
+  let dialect: Config['dialect'] = 'sqlite';
+  let databaseUrl = path.join(dataDir, 'guildhall.db');
+  if (e.DATABASE_URL && /^postgres/.test(e.DATABASE_URL)) {
+    dialect = 'postgres';
+    databaseUrl = e.DATABASE_URL;
+  } else if (e.DATABASE_URL) {
+    databaseUrl = path.resolve(e.DATABASE_URL.replace(/^(sqlite|file):(\/\/)?/, ''));
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const production = !['development', 'test'].includes(e.NODE_ENV ?? '');
+  return {
+    dialect,
+    databaseUrl,
+    baseUrl: (e.BASE_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
+    port,
+    host: e.HOST ?? '0.0.0.0',
+    dataDir,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM ?? 'Guildhall <noreply@localhost>',
+    secret: e.SECRET ?? readOrCreateSecret(dataDir),
+    logLevel: e.LOG_LEVEL ?? 'info',
+    production
+  };
+}
+
+function readOrCreateSecret(dataDir: string): string {
+  const file = path.join(dataDir, 'secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const secret = randomBytes(48).toString('base64url');
+  writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
+  return secret;
+}

@@ -1,0 +1,25 @@
+import { type Kysely, type Migration, type MigrationResultSet, Migrator } from 'kysely';
+import * as accounts from './migrations/2026-11-23-001-accounts.ts';
+import * as jobs from './migrations/2026-11-23-002-jobs.ts';
+
+/** Every migration, in order. Migrations are frozen: never edit one that has shipped, add a new one. */
+export const migrations: Record<string, Migration> = {
+  '2026-11-23-001-accounts': accounts,
+  '2026-11-23-002-jobs': jobs
+};
+
+/** Brings the schema up to date; throws with the failing migration's name if one fails. */
+export async function migrateToLatest(db: Kysely<unknown>): Promise<string[]> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: () => Promise.resolve(migrations) },
+    migrationTableName: 'schema_migrations',
+    migrationLockTableName: 'schema_migrations_lock'
+  });
+  const result: MigrationResultSet = await migrator.migrateToLatest();
+  if (result.error) {
+    const failed = result.results?.find((r) => r.status === 'Error');
+    throw new Error(`Migration ${failed?.migrationName ?? '(unknown)'} failed`, { cause: result.error });
+  }
+  return (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

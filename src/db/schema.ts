@@ -1,0 +1,102 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/**
+ * Timestamps are ISO 8601 strings on SQLite and `timestamptz` (Date) on PostgreSQL — the same
+ * representation better-auth uses. Read them through `toDate()` from `./values.ts`.
+ */
+export type Timestamp = ColumnType<Date | string, Date | string, Date | string>;
+/** 0/1 on SQLite, boolean on PostgreSQL. Read through `toBool()`. */
+export type Bool = ColumnType<boolean | number, boolean | number, boolean | number>;
+
+export interface UsersTable {
+  id: string;
+  name: string;
+  email: string;
+  email_verified: Bool;
+  image: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  handle: string;
+  bio: string;
+  city: string | null;
+  country: string | null;
+  time_zone: string;
+  language: string;
+  /** JSON array of normalized interest tags. */
+  tags: string;
+  is_admin: Bool;
+}
+
+export interface SessionsTable {
+  id: string;
+  expires_at: Timestamp;
+  token: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  ip_address: string | null;
+  user_agent: string | null;
+  user_id: string;
+}
+
+export interface AccountsTable {
+  id: string;
+  account_id: string;
+  provider_id: string;
+  user_id: string;
+  access_token: string | null;
+  refresh_token: string | null;
+  id_token: string | null;
+  access_token_expires_at: Timestamp | null;
+  refresh_token_expires_at: Timestamp | null;
+  scope: string | null;
+  password: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface VerificationsTable {
+  id: string;
+  identifier: string;
+  value: string;
+  expires_at: Timestamp;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  user_id: string;
+  name: string;
+  /** `read` or `write` (write includes read). */
+  scope: string;
+  /** First characters of the token, shown so a person can tell tokens apart. */
+  prefix: string;
+  /** SHA-256 of the whole token, hex. */
+  token_hash: string;
+  created_at: Timestamp;
+  last_used_at: Timestamp | null;
+  expires_at: Timestamp | null;
+}
+
+export interface JobsTable {
+  id: Generated<number>;
+  queue: string;
+  payload: string;
+  state: string;
+  attempts: number;
+  max_attempts: number;
+  run_at: Timestamp;
+  locked_until: Timestamp | null;
+  last_error: string | null;
+  created_at: Timestamp;
+  finished_at: Timestamp | null;
+}
+
+export interface Database {
+  users: UsersTable;
+  sessions: SessionsTable;
+  accounts: AccountsTable;
+  verifications: VerificationsTable;
+  api_tokens: ApiTokensTable;
+  jobs: JobsTable;
+}
