@@ -1,5 +1,7 @@
 import i18next, { type i18n, type TFunction } from 'i18next';
+import deApi from './locales/de/api.json' with { type: 'json' };
 import deMail from './locales/de/mail.json' with { type: 'json' };
+import enApi from './locales/en/api.json' with { type: 'json' };
 import enMail from './locales/en/mail.json' with { type: 'json' };
 
 /** The languages Guildhall speaks. */
@@ -30,21 +32,31 @@ export function negotiateLocale(header: string | null | undefined): Locale {
   return ranked.map((r) => r.lang).find(isLocale) ?? 'en';
 }
 
-let mailI18n: i18n | undefined;
+let server: i18n | undefined;
 
-/** The translator for mails in `locale` (namespace `mail`). */
-export async function mailTranslator(locale: Locale): Promise<TFunction> {
-  if (!mailI18n) {
+/** The server's i18next instance with the `api` and `mail` namespaces (loaded synchronously). */
+function serverI18n(): i18n {
+  if (!server) {
     const instance = i18next.createInstance();
-    await instance.init({
-      resources: { en: { mail: enMail }, de: { mail: deMail } },
-      ns: ['mail'],
-      defaultNS: 'mail',
+    void instance.init({
+      resources: { en: { api: enApi, mail: enMail }, de: { api: deApi, mail: deMail } },
+      ns: ['api', 'mail'],
+      defaultNS: 'api',
       fallbackLng: 'en',
       interpolation: { escapeValue: false },
       initAsync: false
     });
-    mailI18n = instance;
+    server = instance;
   }
-  return mailI18n.getFixedT(locale, 'mail');
+  return server;
+}
+
+/** The translator for API messages (problem titles, validation messages) in `locale`. */
+export function apiTranslator(locale: Locale): TFunction<'api'> {
+  return serverI18n().getFixedT(locale, 'api');
+}
+
+/** The translator for mails in `locale` (namespace `mail`). */
+export function mailTranslator(locale: Locale): Promise<TFunction<'mail'>> {
+  return Promise.resolve(serverI18n().getFixedT(locale, 'mail'));
 }

@@ -1,0 +1,123 @@
+import { parseArgs } from 'node:util';
+import { ConfigError, type Config, loadConfig } from '../config/config.ts';
+import { upsertVerifiedAccount } from '../services/account.service.ts';
+import { createAuth } from '../services/auth.ts';
+import { backupDatabase } from './backup.ts';
+import { seedDemo } from './demo.ts';
+import { closeOnSignals, createLogger, openMigrated, startGuildhall } from './start.ts';
+import { createJobQueue } from '../jobs/create-job-queue.ts';
+
+const HELP = `guildhall — a home for technical communities
+
+Usage: guildhall <command> [options]
+
+Commands:
+  start                     migrate the database, then serve (API, pages, jobs) on PORT
+  migrate                   bring the database schema up to date and exit
+  create-admin --email E --name N [--password P]
+                            create (or promote) a verified instance admin; the password may
+                            also come from GUILDHALL_ADMIN_PASSWORD
+  backup <file>             write an online backup of the SQLite database to <file>
+  demo                      start with demo data (in DATA_DIR, default ./data/demo) and print logins
+  help                      show this text
+
+Configuration comes from the environment (DATABASE_URL, BASE_URL, PORT, DATA_DIR, SMTP_URL, …);
+see the README.`;
+
+async function main(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      email: { type: 'string' },
+      name: { type: 'string' },
+      password: { type: 'string' },
+      help: { type: 'boolean', short: 'h' }
+    }
+  });
+  const [command = 'help', ...rest] = positionals;
+  if (values.help || command === 'help') {
+    console.log(HELP);
+    return 0;
+  }
+  let config: Config;
+  try {
+    config = loadConfig(
+      command === 'demo' ? { DATA_DIR: 'data/demo', ...process.env } : process.env
+    );
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      return 2;
+    }
+    throw error;
+  }
+  const logger = createLogger(config);
+
+  switch (command) {
+    case 'start':
+    case 'demo': {
+      if (command === 'demo') {
+        const db = await openMigrated(config, logger);
+        const logins = await seedDemo(config, db, logger);
+        await db.close();
+        console.log(`\nGuildhall demo at ${config.baseUrl}\nLog in as:\n${logins.map((l) => `  ${l}`).join('\n')}\n`);
+      }
+      const running = await startGuildhall(config, logger);
+      closeOnSignals(running, logger);
+      return -1; // keep running
+    }
+    case 'migrate': {
+      const db = await openMigrated(config, logger);
+      await db.close();
+      console.log('Database is up to date.');
+      return 0;
+    }
+    case 'create-admin': {
+      const email = values.email;
+      const name = values.name ?? email?.split('@')[0];
+      const password = values.password ?? process.env.GUILDHALL_ADMIN_PASSWORD;
+      if (!email || !name || !password) {
+        console.error('create-admin needs --email, --name and --password (or GUILDHALL_ADMIN_PASSWORD).');
+        return 2;
+      }
+      const db = await openMigrated(config, logger);
+      try {
+        const queue = createJobQueue(db, { databaseUrl: config.databaseUrl, logger });
+        const auth = createAuth({ config, db, queue, logger });
+        const result = await upsertVerifiedAccount(auth, db, { email, name, password, admin: true });
+        console.log(`${result.created ? 'Created' : 'Updated'} admin ${email}.`);
+        return 0;
+      } catch (error) {
+        console.error(`create-admin failed: ${error instanceof Error ? error.message : String(error)}`);
+        return 1;
+      } finally {
+        await db.close();
+      }
+    }
+    case 'backup': {
+      const [file] = rest;
+      if (!file) {
+        console.error('backup needs a file name: guildhall backup <file>');
+        return 2;
+      }
+      const db = await openMigrated(config, logger);
+      try {
+        const result = await backupDatabase(db, file);
+        console.log(`Backup written to ${result.file} (${result.pages} pages).`);
+        return 0;
+      } catch (error) {
+        console.error(error instanceof Error ? error.message : String(error));
+        return 1;
+      } finally {
+        await db.close();
+      }
+    }
+    default:
+      console.error(`Unknown command "${command}".\n\n${HELP}`);
+      return 2;
+  }
+}
+
+const code = await main(process.argv.slice(2));
+if (code >= 0) process.exitCode = code;

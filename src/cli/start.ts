@@ -1,0 +1,95 @@
+import pino, { type Logger } from 'pino';
+import type { Config } from '../config/config.ts';
+import { type Db, openDatabase } from '../db/database.ts';
+import { migrateToLatest } from '../db/migrate.ts';
+import { buildApp } from '../http/app.ts';
+import type { Limits } from '../http/context.ts';
+import { createJobQueue } from '../jobs/create-job-queue.ts';
+import type { JobQueue } from '../jobs/job-queue.ts';
+import { createMailer, registerMailJobs } from '../jobs/mailer.ts';
+
+export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
+  return pino({
+    level: config.logLevel,
+    redact: { paths: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'], remove: true }
+  });
+}
+
+/** Opens the database and brings its schema up to date. */
+export async function openMigrated(config: Config, logger: Logger): Promise<Db> {
+  const db = openDatabase({ dialect: config.dialect, databaseUrl: config.databaseUrl });
+  const applied = await migrateToLatest(db.kysely);
+  if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
+  return db;
+}
+
+/** A running Guildhall: HTTP server, job runner and database in one process. */
+export interface Running {
+  url: string;
+  db: Db;
+  queue: JobQueue;
+  /** Stops taking requests, lets in-flight requests and jobs finish, closes the database. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts Guildhall: migrates, starts the job runner (mail), builds the HTTP server and listens.
+ *
+ * @example
+ * const running = await startGuildhall(loadConfig(), createLogger(config));
+ * await running.close();
+ */
+export async function startGuildhall(
+  config: Config,
+  logger: Logger,
+  options: { limits?: Partial<Limits> } = {}
+): Promise<Running> {
+  const db = await openMigrated(config, logger);
+  const queue = createJobQueue(db, { databaseUrl: config.databaseUrl, logger });
+  const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, dataDir: config.dataDir, logger });
+  registerMailJobs(queue, mailer);
+  await queue.start();
+  const { app } = await buildApp({ config, db, queue, logger, ...(options.limits ? { limits: options.limits } : {}) });
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://localhost:${port}`;
+  logger.info({ url, baseUrl: config.baseUrl, database: config.dialect }, 'Guildhall is listening');
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    db,
+    queue,
+    close: () => {
+      closing ??= (async () => {
+        await app.close();
+        await queue.stop();
+        mailer.close();
+        await db.close();
+      })();
+      return closing;
+    }
+  };
+}
+
+/** Closes `running` on SIGTERM or SIGINT, then exits; a second signal exits at once. */
+export function closeOnSignals(running: Running, logger: Logger): void {
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    logger.info({ signal }, 'shutting down: finishing requests in flight');
+    running.close().then(
+      () => {
+        logger.info('stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      }
+    );
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}

@@ -1,0 +1,147 @@
+import { existsSync } from 'node:fs';
+import { randomBytes, randomUUID } from 'node:crypto';
+import path from 'node:path';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import scalar from '@scalar/fastify-api-reference';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler
+} from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
+import type { Config } from '../config/config.ts';
+import type { Db } from '../db/database.ts';
+import type { JobQueue } from '../jobs/job-queue.ts';
+import { createAuth } from '../services/auth.ts';
+import { registerCaller } from './caller.ts';
+import { type AppContext, DEFAULT_LIMITS, type Limits } from './context.ts';
+import { registerErrorHandling } from './error-handler.ts';
+import { Problem } from './problem.ts';
+import { registerApiRoutes } from './routes.ts';
+import { healthRoutes } from './routes/health.routes.ts';
+
+export interface AppDeps {
+  config: Config;
+  db: Db;
+  queue: JobQueue;
+  logger: Logger;
+  limits?: Partial<Limits>;
+  /** Where the SvelteKit build lives; pages are mounted when `<webBuildDir>/handler.js` exists. */
+  webBuildDir?: string | false;
+}
+
+/** Largest request body the API accepts (profile texts are the biggest today). */
+export const BODY_LIMIT = 64 * 1024;
+
+/**
+ * Builds the whole HTTP server: API under /api/v1, OpenAPI and docs, health checks, and the web
+ * pages. Listening, jobs and shutdown are the caller's business (see cli/start.ts).
+ */
+export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; context: AppContext }> {
+  const { config, db, queue, logger } = deps;
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
+    },
+    bodyLimit: BODY_LIMIT,
+    trustProxy: process.env.TRUST_PROXY === 'true',
+    return503OnClosing: true,
+    forceCloseConnections: 'idle'
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  const internalToken = randomBytes(32).toString('hex');
+  const auth = createAuth({ config, db, queue, logger });
+  const context: AppContext = {
+    config,
+    db,
+    auth,
+    queue,
+    internalToken,
+    limits: { ...DEFAULT_LIMITS, ...deps.limits }
+  };
+
+  app.addHook('onSend', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+    if (request.url.startsWith('/api/') && !request.url.startsWith('/api/docs')) {
+      void reply.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
+      if (!reply.hasHeader('cache-control')) void reply.header('cache-control', 'no-store');
+    }
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: false, // pages get a nonce CSP from SvelteKit, API responses set their own
+    referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
+    frameguard: { action: 'deny' },
+    crossOriginEmbedderPolicy: false,
+    hsts: config.baseUrl.startsWith('https://')
+  });
+  await app.register(cookie);
+  await app.register(rateLimit, { global: false });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Guildhall API',
+        version: '1',
+        description:
+          'The public API of Guildhall: everything the web pages do, scripts can do too. Errors are RFC 9457 problem+json with per-field `errors`.'
+      },
+      servers: [{ url: config.baseUrl }],
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'A personal API token (gh_…)' },
+          session: { type: 'apiKey', in: 'cookie', name: 'guildhall.session_token' }
+        }
+      },
+      security: [{ bearer: [] }, { session: [] }]
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject
+  });
+
+  registerErrorHandling(app);
+  registerCaller(app, { db, auth, baseUrl: config.baseUrl, internalToken });
+
+  // An empty body on a route that expects one is validated as {} so every missing field is named.
+  app.addHook('preValidation', async (request) => {
+    if (request.routeOptions.schema?.body && (request.body === undefined || request.body === null)) {
+      request.body = {};
+    }
+  });
+
+  await app.register(healthRoutes, context);
+  await app.register(
+    async (api) => {
+      await registerApiRoutes(api, context);
+      api.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
+      api.all('/*', { schema: { hide: true } }, () => {
+        throw new Problem('not-found');
+      });
+    },
+    { prefix: '/api/v1' }
+  );
+  await app.register(scalar, {
+    routePrefix: '/api/docs',
+    configuration: { url: '/api/v1/openapi.json', title: 'Guildhall API' }
+  });
+  app.all('/api/*', { schema: { hide: true } }, () => {
+    throw new Problem('not-found');
+  });
+
+  const buildDir = deps.webBuildDir ?? path.resolve('build');
+  if (buildDir !== false && existsSync(path.join(buildDir, 'handler.js'))) {
+    const { mountWeb } = await import('./web-mount.ts');
+    await mountWeb(app, { internalToken, buildDir });
+  }
+
+  return { app, context };
+}

@@ -1,0 +1,23 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from './context.ts';
+import { authRoutes } from './routes/auth/auth.routes.ts';
+import { meRoutes } from './routes/me/me.routes.ts';
+import { sessionRoutes } from './routes/sessions/sessions.routes.ts';
+import { tokenRoutes } from './routes/tokens/tokens.routes.ts';
+
+/**
+ * The route table of /api/v1, grouped by who may call it. Each route also states its rule in
+ * `config.access` ('public' | 'user' | 'session'), enforced by caller.ts.
+ *
+ * public   POST /auth/sign-up, /auth/log-in, /auth/log-out, /auth/verify-email,
+ *               /auth/resend-verification, /auth/forgot-password, /auth/reset-password
+ * user     GET /me, PATCH /me (write token), GET /me/tokens
+ * session  POST /me/password, POST /me/email, GET /me/sessions, DELETE /me/sessions/:id,
+ *          POST /me/sessions/revoke-others, POST /me/tokens, DELETE /me/tokens/:id
+ */
+export async function registerApiRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  await app.register(authRoutes, ctx);
+  await app.register(meRoutes, ctx);
+  await app.register(sessionRoutes, ctx);
+  await app.register(tokenRoutes, ctx);
+}

@@ -1,0 +1,151 @@
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import pino from 'pino';
+import { type Config, loadConfig } from '../config/config.ts';
+import type { Dialect } from '../db/database.ts';
+import { buildApp } from '../http/app.ts';
+import type { AppContext, Limits } from '../http/context.ts';
+import type { JobQueue } from '../jobs/job-queue.ts';
+import { MAIL_QUEUE, type MailMessage } from '../jobs/mail-message.ts';
+import { upsertVerifiedAccount } from '../services/account.service.ts';
+import { createToken, type TokenScope } from '../services/token.service.ts';
+import { createTestDatabase, type TestDatabase } from './test-database.ts';
+
+export const BASE_URL = 'http://guildhall.test';
+export const PASSWORD = 'plum-tree-harbour-42';
+
+/** A queue that records what services enqueue, so tests can read the mails they would send. */
+export class RecordingQueue implements JobQueue {
+  readonly jobs: { queue: string; payload: unknown }[] = [];
+  enqueue(queue: string, payload: unknown): Promise<void> {
+    this.jobs.push({ queue, payload });
+    return Promise.resolve();
+  }
+  work(): void {}
+  start(): Promise<void> {
+    return Promise.resolve();
+  }
+  stop(): Promise<void> {
+    return Promise.resolve();
+  }
+  idle(): Promise<void> {
+    return Promise.resolve();
+  }
+  get mails(): MailMessage[] {
+    return this.jobs.filter((j) => j.queue === MAIL_QUEUE).map((j) => j.payload as MailMessage);
+  }
+  /** The newest mail to `to` (optionally of one template); throws when there is none. */
+  lastMail(to: string, template?: MailMessage['template']): MailMessage {
+    const found = this.mails.filter((m) => m.to === to && (!template || m.template === template)).at(-1);
+    if (!found) throw new Error(`no ${template ?? ''} mail to ${to}`);
+    return found;
+  }
+  /** The `token` query parameter of the newest mail's link. */
+  lastToken(to: string, template?: MailMessage['template']): string {
+    const url = this.lastMail(to, template).params.url ?? '';
+    const token = new URL(url).searchParams.get('token');
+    if (!token) throw new Error(`mail to ${to} has no token link`);
+    return token;
+  }
+}
+
+export interface RequestOptions {
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+  url: string;
+  body?: unknown;
+  /** A session cookie header (from `logIn`). Writes also send our Origin, as browsers do. */
+  cookie?: string;
+  /** A personal API token secret. */
+  token?: string;
+  headers?: Record<string, string>;
+  ip?: string;
+}
+
+/** A Guildhall HTTP app over a fresh database of the given dialect, without listening. */
+export interface TestApp {
+  app: FastifyInstance;
+  context: AppContext;
+  testDb: TestDatabase;
+  queue: RecordingQueue;
+  config: Config;
+  request(options: RequestOptions): Promise<LightMyRequestResponse>;
+  /** Creates a verified account (factory) and returns its id and email. */
+  buildUser(options?: { email?: string; name?: string; admin?: boolean }): Promise<{ id: string; email: string }>;
+  /** Logs in over HTTP and returns the Cookie header for later requests. */
+  logIn(email: string, password?: string): Promise<string>;
+  /** Creates an API token for the user directly and returns its secret. */
+  buildToken(userId: string, scope: TokenScope): Promise<string>;
+  close(): Promise<void>;
+}
+
+let counter = 0;
+
+/** Builds a test app. Generous rate limits unless `limits` says otherwise. */
+export async function createTestApp(dialect: Dialect, limits?: Partial<Limits>): Promise<TestApp> {
+  const testDb = await createTestDatabase(dialect);
+  const config = loadConfig({ DATA_DIR: testDb.dataDir, BASE_URL: BASE_URL, NODE_ENV: 'test', SECRET: 'x'.repeat(40) });
+  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const queue = new RecordingQueue();
+  const generous = { max: 10_000, windowMs: 60_000 };
+  const { app, context } = await buildApp({
+    config,
+    db: testDb.db,
+    queue,
+    logger,
+    webBuildDir: false,
+    limits: { signUp: generous, logIn: generous, recovery: generous, ...limits }
+  });
+  await app.ready();
+
+  const request = (o: RequestOptions) => {
+    const headers: Record<string, string> = { ...o.headers };
+    if (o.cookie) headers.cookie = o.cookie;
+    if (o.token) headers.authorization = `Bearer ${o.token}`;
+    if (o.method !== 'GET' && headers.origin === undefined) headers.origin = BASE_URL;
+    return app.inject({
+      method: o.method,
+      url: o.url,
+      headers,
+      ...(o.body !== undefined ? { payload: o.body as Record<string, unknown> } : {}),
+      ...(o.ip ? { remoteAddress: o.ip } : {})
+    });
+  };
+
+  return {
+    app,
+    context,
+    testDb,
+    queue,
+    config,
+    request,
+    async buildUser(options = {}) {
+      counter += 1;
+      const email = options.email ?? `member${counter}-${Date.now()}@example.com`;
+      const { id } = await upsertVerifiedAccount(context.auth, testDb.db, {
+        email,
+        name: options.name ?? `Member ${counter}`,
+        password: PASSWORD,
+        admin: options.admin ?? false
+      });
+      return { id, email };
+    },
+    async logIn(email, password = PASSWORD) {
+      const res = await request({ method: 'POST', url: '/api/v1/auth/log-in', body: { email, password } });
+      if (res.statusCode !== 200) throw new Error(`log-in failed: ${res.statusCode} ${res.body}`);
+      return sessionCookie(res);
+    },
+    async buildToken(userId, scope) {
+      return (await createToken(testDb.db, userId, { name: `${scope} token`, scope })).secret;
+    },
+    async close() {
+      await app.close();
+      await testDb.dispose();
+    }
+  };
+}
+
+/** The `name=value` pair of the session cookie a response sets, for a Cookie header. */
+export function sessionCookie(res: LightMyRequestResponse): string {
+  const cookie = res.cookies.find((c) => c.name.endsWith('session_token'));
+  if (!cookie) throw new Error('no session cookie set');
+  return `${cookie.name}=${cookie.value}`;
+}
