@@ -121,6 +121,7 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; c
   await app.register(healthRoutes, context);
   await app.register(
     async (api) => {
+      api.removeContentTypeParser('text/plain'); // the API speaks JSON only: anything else is a 415
       await registerApiRoutes(api, context);
       api.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
       api.all('/*', { schema: { hide: true } }, () => {

@@ -13,7 +13,11 @@ for (const dialect of testDialects()) {
     });
 
     const signUp = (email: string, password = PASSWORD, displayName = 'Ada Lovelace') =>
-      t.request({ method: 'POST', url: '/api/v1/auth/sign-up', body: { email, password, displayName } });
+      t.request({
+        method: 'POST',
+        url: '/api/v1/auth/sign-up',
+        body: { email, password, displayName }
+      });
 
     it('signs up, verifies by mail, logs in and out; the first account is the instance admin', async () => {
       const res = await signUp('ada@example.com');
@@ -32,7 +36,11 @@ for (const dialect of testDialects()) {
       expect(early.json()).toMatchObject({ type: 'urn:guildhall:problem:email-not-verified' });
 
       const token = t.queue.lastToken('ada@example.com', 'verify-email');
-      const verified = await t.request({ method: 'POST', url: '/api/v1/auth/verify-email', body: { token } });
+      const verified = await t.request({
+        method: 'POST',
+        url: '/api/v1/auth/verify-email',
+        body: { token }
+      });
       expect(verified.statusCode).toBe(200);
       expect(verified.json()).toEqual({ verified: true, email: 'ada@example.com' });
 
@@ -43,7 +51,12 @@ for (const dialect of testDialects()) {
       });
       expect(login.statusCode).toBe(200);
       expect(login.json()).toMatchObject({
-        user: { email: 'ada@example.com', displayName: 'Ada Lovelace', handle: 'ada-lovelace', isAdmin: true }
+        user: {
+          email: 'ada@example.com',
+          displayName: 'Ada Lovelace',
+          handle: 'ada-lovelace',
+          isAdmin: true
+        }
       });
       const setCookie = login.cookies.find((c) => c.name === 'guildhall.session_token');
       expect(setCookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' });
@@ -51,7 +64,11 @@ for (const dialect of testDialects()) {
 
       const me = await t.request({ method: 'GET', url: '/api/v1/me', cookie });
       expect(me.statusCode).toBe(200);
-      expect(me.json()).toMatchObject({ email: 'ada@example.com', emailVerified: true, language: 'en' });
+      expect(me.json()).toMatchObject({
+        email: 'ada@example.com',
+        emailVerified: true,
+        language: 'en'
+      });
 
       const out = await t.request({ method: 'POST', url: '/api/v1/auth/log-out', cookie });
       expect(out.statusCode).toBe(204);
@@ -60,9 +77,15 @@ for (const dialect of testDialects()) {
       // The second account is an ordinary member.
       expect((await signUp('bob@example.com', PASSWORD, 'Bob')).statusCode).toBe(202);
       const bobToken = t.queue.lastToken('bob@example.com', 'verify-email');
-      await t.request({ method: 'POST', url: '/api/v1/auth/verify-email', body: { token: bobToken } });
+      await t.request({
+        method: 'POST',
+        url: '/api/v1/auth/verify-email',
+        body: { token: bobToken }
+      });
       const bob = await t.logIn('bob@example.com');
-      expect((await t.request({ method: 'GET', url: '/api/v1/me', cookie: bob })).json()).toMatchObject({
+      expect(
+        (await t.request({ method: 'GET', url: '/api/v1/me', cookie: bob })).json()
+      ).toMatchObject({
         isAdmin: false
       });
     });
@@ -102,7 +125,11 @@ for (const dialect of testDialects()) {
     it('resets a forgotten password, ends old sessions, and answers the same for unknown addresses', async () => {
       const { email } = await t.buildUser();
       const oldSession = await t.logIn(email);
-      const known = await t.request({ method: 'POST', url: '/api/v1/auth/forgot-password', body: { email } });
+      const known = await t.request({
+        method: 'POST',
+        url: '/api/v1/auth/forgot-password',
+        body: { email }
+      });
       const unknown = await t.request({
         method: 'POST',
         url: '/api/v1/auth/forgot-password',
@@ -119,7 +146,9 @@ for (const dialect of testDialects()) {
         body: { token, password: 'password123' }
       });
       expect(weak.statusCode).toBe(400);
-      expect(weak.json().errors).toEqual([{ field: 'password', message: expect.stringMatching(/common/) }]);
+      expect(weak.json().errors).toEqual([
+        { field: 'password', message: expect.stringMatching(/common/) }
+      ]);
 
       const reset = await t.request({
         method: 'POST',
@@ -127,7 +156,9 @@ for (const dialect of testDialects()) {
         body: { token, password: 'a-brand-new-passphrase' }
       });
       expect(reset.statusCode).toBe(204);
-      expect((await t.request({ method: 'GET', url: '/api/v1/me', cookie: oldSession })).statusCode).toBe(401);
+      expect(
+        (await t.request({ method: 'GET', url: '/api/v1/me', cookie: oldSession })).statusCode
+      ).toBe(401);
       await expect(t.logIn(email)).rejects.toThrow(/401/);
       expect(await t.logIn(email, 'a-brand-new-passphrase')).toMatch(/session_token=/);
 

@@ -57,7 +57,8 @@ export const authRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ctx) =>
       schema: {
         tags,
         summary: 'Log in with email and password',
-        description: 'Sets the session cookie. Unknown address and wrong password answer alike (401).',
+        description:
+          'Sets the session cookie. Unknown address and wrong password answer alike (401).',
         body: logInBody,
         response: { 200: logInResponse, ...problemResponses(400, 401, 403, 429) }
       }
@@ -192,11 +193,12 @@ export const authRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ctx) =>
   );
 };
 
-
 /** The address a verification token (a JWT better-auth has just accepted) confirmed. */
 function verifiedAddress(token: string): string {
   try {
-    const payload: unknown = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString());
+    const payload: unknown = JSON.parse(
+      Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()
+    );
     const { email, updateTo } = payload as { email?: unknown; updateTo?: unknown };
     if (typeof updateTo === 'string') return updateTo;
     return typeof email === 'string' ? email : '';

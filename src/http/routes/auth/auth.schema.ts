@@ -20,7 +20,10 @@ export const newPasswordSchema = z
     const problem = checkPassword(value, { common: commonPasswords() });
     if (problem) ctx.addIssue({ code: 'custom', message: PASSWORD_MESSAGES[problem] });
   })
-  .meta({ description: '8–128 characters; common passwords are refused', example: 'correct horse battery staple' });
+  .meta({
+    description: '8–128 characters; common passwords are refused',
+    example: 'correct horse battery staple'
+  });
 
 export const signUpBody = z
   .strictObject({
@@ -30,7 +33,9 @@ export const signUpBody = z
     language: z.enum(LOCALES).optional()
   })
   .superRefine((body, ctx) => {
-    if (checkPassword(body.password, { common: new Set(), email: body.email }) === 'containsEmail') {
+    if (
+      checkPassword(body.password, { common: new Set(), email: body.email }) === 'containsEmail'
+    ) {
       ctx.addIssue({ code: 'custom', path: ['password'], message: 'passwordContainsEmail' });
     }
   });
@@ -52,4 +57,7 @@ export const tokenSchema = z.string().trim().min(1).max(4096);
 export const verifyEmailBody = z.strictObject({ token: tokenSchema });
 export const verifyEmailResponse = z.object({ verified: z.boolean(), email: z.string() });
 
-export const resetPasswordBody = z.strictObject({ token: tokenSchema, password: newPasswordSchema });
+export const resetPasswordBody = z.strictObject({
+  token: tokenSchema,
+  password: newPasswordSchema
+});

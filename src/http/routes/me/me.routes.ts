@@ -35,7 +35,11 @@ export const meRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ctx) => {
     '/me',
     {
       config: { access: 'user' },
-      schema: { tags, summary: 'Your profile', response: { 200: meSchema, ...problemResponses(401) } }
+      schema: {
+        tags,
+        summary: 'Your profile',
+        response: { 200: meSchema, ...problemResponses(401) }
+      }
     },
     async (request) => jsonDates(await load(callerOf(request).userId))
   );
@@ -47,7 +51,8 @@ export const meRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ctx) => {
       schema: {
         tags,
         summary: 'Change your profile',
-        description: 'Send only the fields to change. Tags are normalized (lower case, dashes) and deduplicated.',
+        description:
+          'Send only the fields to change. Tags are normalized (lower case, dashes) and deduplicated.',
         body: updateMeBody,
         response: { 200: meSchema, ...problemResponses(400, 401, 403) }
       }
@@ -72,7 +77,8 @@ export const meRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ctx) => {
       schema: {
         tags,
         summary: 'Change your password',
-        description: 'Needs the current password. With revokeOtherSessions, every other session ends.',
+        description:
+          'Needs the current password. With revokeOtherSessions, every other session ends.',
         body: changePasswordBody,
         response: { 204: z.null(), ...problemResponses(400, 401, 403) }
       }
@@ -117,7 +123,8 @@ export const meRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ctx) => {
       schema: {
         tags,
         summary: 'Change your email address',
-        description: 'Mails a confirmation link to the new address; the address changes when it is opened.',
+        description:
+          'Mails a confirmation link to the new address; the address changes when it is opened.',
         body: changeEmailBody,
         response: { 202: z.object({ status: z.string() }), ...problemResponses(400, 401, 403) }
       }

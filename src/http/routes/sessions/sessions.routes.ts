@@ -34,7 +34,10 @@ export const sessionRoutes: FastifyPluginAsyncZod<AppContext> = async (app, { db
       schema: {
         tags,
         summary: 'Your active sessions',
-        response: { 200: z.object({ items: z.array(sessionSchema) }), ...problemResponses(401, 403) }
+        response: {
+          200: z.object({ items: z.array(sessionSchema) }),
+          ...problemResponses(401, 403)
+        }
       }
     },
     async (request) => {

@@ -11,7 +11,9 @@ const tokenSchema = z
     id: z.string(),
     name: z.string(),
     scope: z.enum(['read', 'write']),
-    prefix: z.string().meta({ description: 'The first characters of the secret, to tell tokens apart' }),
+    prefix: z
+      .string()
+      .meta({ description: 'The first characters of the secret, to tell tokens apart' }),
     createdAt: z.iso.datetime(),
     lastUsedAt: z.iso.datetime().nullable(),
     expiresAt: z.iso.datetime().nullable()

@@ -1,0 +1,76 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { getMigrations } from 'better-auth/db/migration';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backupDatabase } from '../cli/backup.ts';
+import { createTestApp, type TestApp } from '../test/test-app.ts';
+import { testDialects } from '../test/test-database.ts';
+import { migrateToLatest } from './migrate.ts';
+
+for (const dialect of testDialects()) {
+  describe(`database schema (${dialect})`, () => {
+    let t: TestApp;
+    beforeAll(async () => {
+      t = await createTestApp(dialect);
+    });
+    afterAll(async () => {
+      await t.close();
+    });
+
+    it('applies every migration to an empty database, and running them again changes nothing', async () => {
+      const tables = await t.testDb.db.kysely.introspection.getTables();
+      expect(tables.map((x) => x.name)).toEqual(
+        expect.arrayContaining([
+          'users',
+          'sessions',
+          'accounts',
+          'verifications',
+          'api_tokens',
+          'jobs'
+        ])
+      );
+      expect(await migrateToLatest(t.testDb.db.kysely)).toEqual([]);
+    });
+
+    it('has every table and column better-auth needs (its own migration planner finds nothing to do)', async () => {
+      const plan = await getMigrations(t.context.auth.options);
+      expect(plan.toBeCreated).toEqual([]);
+      expect(plan.toBeAdded).toEqual([]);
+    });
+
+    if (dialect === 'sqlite') {
+      it('runs SQLite in WAL mode with synchronous=FULL, foreign keys and a busy timeout', () => {
+        const sqlite = t.testDb.db.sqlite;
+        expect(sqlite?.pragma('journal_mode', { simple: true })).toBe('wal');
+        expect(sqlite?.pragma('synchronous', { simple: true })).toBe(2);
+        expect(sqlite?.pragma('foreign_keys', { simple: true })).toBe(1);
+        expect(sqlite?.pragma('busy_timeout', { simple: true })).toBe(5000);
+      });
+
+      it('backs up online to a file that passes integrity_check and holds the data', async () => {
+        const { email } = await t.buildUser();
+        const file = path.join(t.testDb.dataDir, 'backup.db');
+        const result = await backupDatabase(t.testDb.db, file);
+        expect(existsSync(result.file)).toBe(true);
+        const copy = new SQLite(file, { readonly: true });
+        try {
+          expect(copy.pragma('integrity_check', { simple: true })).toBe('ok');
+          expect(
+            copy.prepare('select count(*) as n from users where email = ?').get(email)
+          ).toEqual({ n: 1 });
+        } finally {
+          copy.close();
+        }
+        await expect(backupDatabase(t.testDb.db, file)).rejects.toThrow(/exists already/);
+      });
+    }
+    if (dialect === 'postgres') {
+      it('refuses an online backup on PostgreSQL and names pg_dump', async () => {
+        await expect(
+          backupDatabase(t.testDb.db, path.join(t.testDb.dataDir, 'x.db'))
+        ).rejects.toThrow(/pg_dump/);
+      });
+    }
+  });
+}
