@@ -22,7 +22,11 @@ export interface Db {
  * const db = openDatabase({ dialect: 'sqlite', databaseUrl: ':memory:' });
  * await db.close();
  */
-export function openDatabase(options: { dialect: Dialect; databaseUrl: string; poolSize?: number }): Db {
+export function openDatabase(options: {
+  dialect: Dialect;
+  databaseUrl: string;
+  poolSize?: number;
+}): Db {
   if (options.dialect === 'sqlite') {
     const sqlite = new SQLite(options.databaseUrl);
     sqlite.pragma('journal_mode = WAL');

@@ -83,7 +83,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('last_used_at', t.timestamp)
     .addColumn('expires_at', t.timestamp)
     .execute();
-  await db.schema.createIndex('api_tokens_user_id_idx').on('api_tokens').column('user_id').execute();
+  await db.schema
+    .createIndex('api_tokens_user_id_idx')
+    .on('api_tokens')
+    .column('user_id')
+    .execute();
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations are frozen and untyped
