@@ -44,7 +44,10 @@ const env = z.object({
     })
     .optional(),
   BASE_URL: z
-    .url({ protocol: /^https?$/, message: 'must be an http(s) URL such as https://guild.example.com' })
+    .url({
+      protocol: /^https?$/,
+      message: 'must be an http(s) URL such as https://guild.example.com'
+    })
     .optional(),
   PORT: z.coerce
     .number({ message: 'must be a whole number between 1 and 65535' })
@@ -58,11 +61,19 @@ const env = z.object({
     .string()
     .trim()
     .refine((v) => v === '' || /^smtps?:\/\/[^/]+/.test(v), {
-      message: 'must be smtp://user:password@host:port or smtps://… (leave unset to write mails to files)'
+      message:
+        'must be smtp://user:password@host:port or smtps://… (leave unset to write mails to files)'
     })
     .optional(),
-  MAIL_FROM: z.string().trim().min(3, { message: 'must be an address like "Guildhall <noreply@example.com>"' }).optional(),
-  SECRET: z.string().min(32, { message: 'must be at least 32 characters (leave unset to generate one)' }).optional(),
+  MAIL_FROM: z
+    .string()
+    .trim()
+    .min(3, { message: 'must be an address like "Guildhall <noreply@example.com>"' })
+    .optional(),
+  SECRET: z
+    .string()
+    .min(32, { message: 'must be at least 32 characters (leave unset to generate one)' })
+    .optional(),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       message: 'must be one of fatal, error, warn, info, debug, trace, silent'

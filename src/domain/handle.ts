@@ -3,9 +3,33 @@ export const HANDLE_PATTERN = /^[a-z0-9](?:[a-z0-9_-]{1,28})[a-z0-9]$/;
 
 /** Handles nobody may take because pages or the API use the word. */
 export const RESERVED_HANDLES: ReadonlySet<string> = new Set([
-  'admin', 'administrator', 'api', 'app', 'auth', 'docs', 'events', 'groups', 'guildhall', 'help',
-  'log-in', 'log-out', 'login', 'logout', 'me', 'members', 'moderator', 'networks', 'new', 'root',
-  'settings', 'sign-up', 'signup', 'staff', 'support', 'system', 'users'
+  'admin',
+  'administrator',
+  'api',
+  'app',
+  'auth',
+  'docs',
+  'events',
+  'groups',
+  'guildhall',
+  'help',
+  'log-in',
+  'log-out',
+  'login',
+  'logout',
+  'me',
+  'members',
+  'moderator',
+  'networks',
+  'new',
+  'root',
+  'settings',
+  'sign-up',
+  'signup',
+  'staff',
+  'support',
+  'system',
+  'users'
 ]);
 
 /** Whether `handle` is well-formed and not reserved. */

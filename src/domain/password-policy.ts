@@ -28,7 +28,10 @@ export function checkPassword(
   if (context.email) {
     const email = context.email.toLowerCase();
     const local = email.split('@')[0] ?? '';
-    if (lower === email || (local.length >= 4 && lower.includes(local) && lower.length - local.length < 4)) {
+    if (
+      lower === email ||
+      (local.length >= 4 && lower.includes(local) && lower.length - local.length < 4)
+    ) {
       return 'containsEmail';
     }
   }

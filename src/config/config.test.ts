@@ -1,0 +1,74 @@
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.ts';
+
+const fresh = () => mkdtempSync(path.join(tmpdir(), 'guildhall-config-'));
+
+describe('configuration', () => {
+  it('defaults to SQLite under the data directory, port 3000, and a generated secret it keeps', () => {
+    const dir = fresh();
+    const config = loadConfig({ DATA_DIR: dir });
+    expect(config).toMatchObject({
+      dialect: 'sqlite',
+      databaseUrl: path.join(dir, 'guildhall.db'),
+      port: 3000,
+      baseUrl: 'http://localhost:3000',
+      smtpUrl: undefined
+    });
+    expect(config.secret.length).toBeGreaterThanOrEqual(32);
+    expect(readFileSync(path.join(dir, 'secret'), 'utf8').trim()).toBe(config.secret);
+    expect(statSync(path.join(dir, 'secret')).mode & 0o777).toBe(0o600);
+    expect(loadConfig({ DATA_DIR: dir }).secret).toBe(config.secret);
+  });
+
+  it('reads PostgreSQL, base URL, port and SMTP from the environment', () => {
+    const config = loadConfig({
+      DATA_DIR: fresh(),
+      DATABASE_URL: 'postgres://guild@db:5432/guildhall',
+      BASE_URL: 'https://guild.example.com/',
+      PORT: '8080',
+      SMTP_URL: 'smtp://user:pw@mail.example.com:587',
+      SECRET: 's'.repeat(40)
+    });
+    expect(config).toMatchObject({
+      dialect: 'postgres',
+      databaseUrl: 'postgres://guild@db:5432/guildhall',
+      baseUrl: 'https://guild.example.com',
+      port: 8080,
+      smtpUrl: 'smtp://user:pw@mail.example.com:587',
+      secret: 's'.repeat(40)
+    });
+  });
+
+  it('names every bad variable in one error', () => {
+    let error: unknown;
+    try {
+      loadConfig({
+        DATA_DIR: fresh(),
+        DATABASE_URL: 'mysql://nope',
+        BASE_URL: 'ftp://x',
+        PORT: 'eighty',
+        SMTP_URL: 'mail.example.com',
+        SECRET: 'short',
+        LOG_LEVEL: 'loud'
+      });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.map((p) => p.split(':')[0]);
+    expect(problems.sort()).toEqual([
+      'BASE_URL',
+      'DATABASE_URL',
+      'LOG_LEVEL',
+      'PORT',
+      'SECRET',
+      'SMTP_URL'
+    ]);
+    expect((error as ConfigError).message).toMatch(
+      /PORT: must be a whole number between 1 and 65535/
+    );
+  });
+});
