@@ -6,7 +6,10 @@ export interface EnqueueOptions {
   maxAttempts?: number;
 }
 
-/** A handler for one queue. Throwing makes the job retry with exponential backoff. */
+/**
+ * A handler for one queue. Throwing makes the job retry with exponential backoff; throwing a
+ * `PermanentJobError` (`./permanent-job-error.ts`) fails it at once, without retries.
+ */
 export type JobHandler = (payload: unknown) => Promise<void>;
 
 /**

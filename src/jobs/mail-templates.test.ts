@@ -1,0 +1,163 @@
+import { describe, expect, it } from 'vitest';
+import { LOCALES } from '../i18n/i18n.ts';
+import de from '../i18n/locales/de/mail.json' with { type: 'json' };
+import en from '../i18n/locales/en/mail.json' with { type: 'json' };
+import type { MailMessage, MailTemplate } from './mail-message.ts';
+import { MAIL_TEMPLATES, mailMessageSchema, renderMail } from './mail-templates.ts';
+
+const URL_ = 'https://guild.example.com/verify?token=abc123&next=%2Fme';
+
+function paramsFor(template: MailTemplate, name = 'Ada Lovelace'): Record<string, string> {
+  switch (template) {
+    case 'verify-email':
+    case 'reset-password':
+    case 'account-exists':
+      return { name, url: URL_ };
+    case 'change-email':
+      return { name, url: URL_, newEmail: 'ada.new@example.com' };
+    case 'password-changed':
+      return { name };
+  }
+}
+
+function message(template: MailTemplate, locale: 'en' | 'de', name?: string): MailMessage {
+  return { template, to: 'ada@example.com', locale, params: paramsFor(template, name) };
+}
+
+/** Every key path of a nested catalog, e.g. `verify-email.subject`. */
+function keyPaths(value: unknown, prefix = ''): string[] {
+  if (typeof value !== 'object' || value === null) return [prefix];
+  return Object.entries(value).flatMap(([k, v]) => keyPaths(v, prefix ? `${prefix}.${k}` : k));
+}
+
+function leafValues(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (typeof value !== 'object' || value === null) return [];
+  return Object.values(value).flatMap(leafValues);
+}
+
+describe('mail catalogs', () => {
+  it('have exactly the same keys in English and German', () => {
+    expect(keyPaths(de).sort()).toEqual(keyPaths(en).sort());
+  });
+
+  it('have a section for every template and no stray ones', () => {
+    const sections = Object.keys(en).filter((k) => k !== 'layout');
+    expect(sections.sort()).toEqual([...MAIL_TEMPLATES].sort());
+  });
+
+  it('use the same placeholders in both languages', () => {
+    for (const key of keyPaths(en)) {
+      const get = (catalog: unknown): string =>
+        key
+          .split('.')
+          .reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], catalog) as string;
+      const placeholders = (s: string): string[] =>
+        [...s.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1] ?? '').sort();
+      expect(placeholders(get(de)), key).toEqual(placeholders(get(en)));
+    }
+  });
+
+  it('contain no markup (the HTML renderer escapes catalog text as a whole)', () => {
+    for (const value of [...leafValues(en), ...leafValues(de)]) expect(value).not.toMatch(/[<>&]/);
+  });
+});
+
+describe('renderMail', () => {
+  for (const template of MAIL_TEMPLATES) {
+    for (const locale of LOCALES) {
+      it(`renders ${template} in ${locale}`, async () => {
+        const mail = await renderMail(message(template, locale));
+        const catalog: Record<string, Record<string, string>> = locale === 'de' ? de : en;
+        const section = catalog[template] ?? {};
+
+        expect(mail.subject).toBe(section.subject);
+        // No missing key falls back to the key itself.
+        for (const part of [mail.subject, mail.text, mail.html])
+          expect(part).not.toMatch(new RegExp(`${template}\\.`));
+        expect(mail.text).toContain(locale === 'de' ? 'Hallo Ada Lovelace,' : 'Hi Ada Lovelace,');
+        expect(mail.text).toContain(section.footer);
+        expect(mail.html).toContain(`<html lang="${locale}"`);
+        expect(mail.html).toContain(`<title>${mail.subject}</title>`);
+
+        if (template === 'password-changed') {
+          expect(mail.html).not.toContain('<a ');
+        } else {
+          expect(mail.text).toContain(`\n${URL_}\n`);
+          // The URL appears as the button's href, as the raw link's href and as its text, escaped.
+          const escaped = URL_.replaceAll('&', '&amp;');
+          expect(mail.html.split(`href="${escaped}"`)).toHaveLength(3);
+          expect(mail.html).toContain(`>${escaped}</a>`);
+          expect(mail.html).not.toContain(URL_);
+          expect(mail.text).toContain(`${section.action}:`);
+          expect(mail.html).toContain(`>${section.action}</a>`);
+        }
+        if (template === 'change-email') {
+          expect(mail.text).toContain('ada.new@example.com');
+          expect(mail.html).toContain('ada.new@example.com');
+        }
+      });
+    }
+  }
+
+  it('escapes every interpolated value in HTML and keeps it literal in text', async () => {
+    const name = `<script>alert("x")</script> & 'Bobby'`;
+    const mail = await renderMail({
+      template: 'change-email',
+      to: 'ada@example.com',
+      locale: 'en',
+      params: { name, url: 'https://guild.example.com/c?a=1&b="2"', newEmail: 'a.b@example.com' }
+    });
+    expect(mail.html).not.toContain('<script>');
+    expect(mail.html).toContain(
+      'Hi &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;Bobby&#39;,'
+    );
+    expect(mail.html).toContain('href="https://guild.example.com/c?a=1&amp;b=&quot;2&quot;"');
+    expect(mail.text).toContain(`Hi ${name},`);
+  });
+
+  it('does not expand placeholders or nesting hidden in values', async () => {
+    const name = '{{url}} $t(verify-email.subject)';
+    const mail = await renderMail(message('verify-email', 'en', name));
+    expect(mail.text).toContain(`Hi ${name},`);
+  });
+
+  it('greets without a name when the name is empty', async () => {
+    const mail = await renderMail(message('password-changed', 'de', '  '));
+    expect(mail.text.startsWith('Hallo,\n')).toBe(true);
+  });
+
+  it('rejects params that do not fit the template', async () => {
+    await expect(
+      renderMail({
+        template: 'verify-email',
+        to: 'ada@example.com',
+        locale: 'en',
+        params: { name: 'Ada' }
+      })
+    ).rejects.toThrow(/url/);
+    await expect(
+      renderMail({
+        template: 'reset-password',
+        to: 'ada@example.com',
+        locale: 'en',
+        params: { name: 'Ada', url: 'javascript:alert(1)' }
+      })
+    ).rejects.toThrow(/http/);
+    expect(
+      mailMessageSchema.safeParse({
+        template: 'nope',
+        to: 'ada@example.com',
+        locale: 'en',
+        params: {}
+      }).success
+    ).toBe(false);
+    expect(
+      mailMessageSchema.safeParse({ ...message('verify-email', 'en'), locale: 'fr' }).success
+    ).toBe(false);
+    expect(
+      mailMessageSchema.safeParse({ ...message('verify-email', 'en'), to: 'not-an-address' })
+        .success
+    ).toBe(false);
+  });
+});

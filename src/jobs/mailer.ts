@@ -1,0 +1,142 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import nodemailer from 'nodemailer';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import type { JobQueue } from './job-queue.ts';
+import { MAIL_QUEUE, type MailMessage } from './mail-message.ts';
+import { mailMessageSchema, renderMail } from './mail-templates.ts';
+import { PermanentJobError } from './permanent-job-error.ts';
+
+/** How `createMailer` delivers. */
+export interface MailerOptions {
+  /** `smtp://user:pass@host:port` or `smtps://…`; without it mails are written as .eml files. */
+  smtpUrl?: string | undefined;
+  /** The sender, e.g. `Guildhall <noreply@guild.example.com>`. */
+  from: string;
+  /** Mails without SMTP go to `<dataDir>/mail/`. */
+  dataDir: string;
+  logger: Logger;
+}
+
+/** Renders and delivers mails. */
+export interface Mailer {
+  /** Renders `message` in its language and delivers it; rejects when delivery fails. */
+  send(message: MailMessage): Promise<void>;
+  /** Closes the SMTP connections, if any. */
+  close(): void;
+}
+
+/**
+ * A mailer over nodemailer. With an SMTP URL it sends through that server. Without one it writes
+ * each mail as an RFC 822 `.eml` file under `<dataDir>/mail/` (names sort by time, e.g.
+ * `2026-11-23T16-20-00-123Z-verify-email-1a2b3c4d.eml`) and logs one line with the recipient,
+ * subject and link, so a newcomer can verify an account without a mail server.
+ *
+ * An SMTP reply in the 5xx range (e.g. unknown recipient) is thrown as a `PermanentJobError`, so
+ * the mail job does not retry a mail the server will never take.
+ *
+ * @example
+ * const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, dataDir: config.dataDir, logger });
+ * await mailer.send({ template: 'password-changed', to: 'ada@example.com', locale: 'en', params: { name: 'Ada' } });
+ * mailer.close();
+ */
+export function createMailer(options: MailerOptions): Mailer {
+  const headers = { 'Auto-Submitted': 'auto-generated' };
+  if (options.smtpUrl) {
+    const transport = nodemailer.createTransport(options.smtpUrl);
+    return {
+      async send(message) {
+        const mail = await renderMail(message);
+        try {
+          const info = await transport.sendMail({
+            from: options.from,
+            to: message.to,
+            headers,
+            ...mail
+          });
+          options.logger.info(
+            { template: message.template, messageId: info.messageId },
+            'mail sent'
+          );
+        } catch (error) {
+          const code = smtpResponseCode(error);
+          if (code !== undefined && code >= 500 && code < 600) {
+            throw new PermanentJobError(
+              `The mail server refused the ${message.template} mail (${code})`,
+              {
+                cause: error
+              }
+            );
+          }
+          throw error;
+        }
+      },
+      close() {
+        transport.close();
+      }
+    };
+  }
+
+  const mailDir = path.join(options.dataDir, 'mail');
+  const transport = nodemailer.createTransport({
+    streamTransport: true,
+    buffer: true,
+    newline: 'windows'
+  });
+  return {
+    async send(message) {
+      const mail = await renderMail(message);
+      const info = await transport.sendMail({
+        from: options.from,
+        to: message.to,
+        headers,
+        ...mail
+      });
+      const raw = info.message;
+      if (!Buffer.isBuffer(raw))
+        throw new Error('nodemailer did not return the raw message as a buffer');
+      await mkdir(mailDir, { recursive: true, mode: 0o700 });
+      const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+      const file = path.join(
+        mailDir,
+        `${stamp}-${message.template}-${randomBytes(4).toString('hex')}.eml`
+      );
+      // The mail may hold a sign-in or reset link: readable by the owner only.
+      await writeFile(file, raw, { mode: 0o600, flag: 'wx' });
+      options.logger.info(
+        { to: message.to, subject: mail.subject, url: message.params.url, file },
+        'mail written to file (no SMTP_URL set)'
+      );
+    },
+    close() {
+      transport.close();
+    }
+  };
+}
+
+/**
+ * Makes queue `mail` deliver its jobs through `mailer`. A payload that is not a valid
+ * `MailMessage` (unknown template, missing or malformed params, bad address) fails its job at
+ * once with a `PermanentJobError` naming the problem, instead of retrying forever.
+ *
+ * @example
+ * registerMailJobs(queue, mailer);
+ * await queue.start();
+ * await queue.enqueue(MAIL_QUEUE, { template: 'verify-email', to, locale, params: { name, url } });
+ */
+export function registerMailJobs(queue: JobQueue, mailer: Pick<Mailer, 'send'>): void {
+  queue.work(MAIL_QUEUE, async (payload) => {
+    const parsed = mailMessageSchema.safeParse(payload);
+    if (!parsed.success) {
+      throw new PermanentJobError(`Malformed mail job payload:\n${z.prettifyError(parsed.error)}`);
+    }
+    await mailer.send(parsed.data);
+  });
+}
+
+function smtpResponseCode(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null || !('responseCode' in error)) return undefined;
+  return typeof error.responseCode === 'number' ? error.responseCode : undefined;
+}
