@@ -56,15 +56,24 @@ function fail(message: string): never {
 function run(title: string, command: string, args: string[], env: NodeJS.ProcessEnv): void {
   console.log(`\n▶ ${title}: ${command} ${args.join(' ')}`);
   const result = spawnSync(command, args, { stdio: 'inherit', env: { ...process.env, ...env } });
-  if (result.status !== 0) fail(`${title} failed (exit ${result.status ?? result.signal ?? 'unknown'})`);
+  if (result.status !== 0)
+    fail(`${title} failed (exit ${result.status ?? result.signal ?? 'unknown'})`);
 }
 
 const bin = (name: string) => path.join('node_modules', '.bin', name);
 const pgUrl = await postgresUrl();
-const env: NodeJS.ProcessEnv = { NODE_ENV: 'test', ...(pgUrl ? { GUILDHALL_TEST_PG_URL: pgUrl } : {}) };
+const env: NodeJS.ProcessEnv = {
+  NODE_ENV: 'test',
+  ...(pgUrl ? { GUILDHALL_TEST_PG_URL: pgUrl } : {})
+};
 if (!pgUrl) delete process.env.GUILDHALL_TEST_PG_URL;
 
-run(`Unit and integration tests (SQLite${pgUrl ? ' and PostgreSQL' : ''})`, bin('vitest'), ['run'], env);
+run(
+  `Unit and integration tests (SQLite${pgUrl ? ' and PostgreSQL' : ''})`,
+  bin('vitest'),
+  ['run'],
+  env
+);
 
 const browser = chromium();
 if (browser) {
@@ -72,5 +81,7 @@ if (browser) {
   run('Browser tests (Playwright)', bin('playwright'), ['test'], { CHROMIUM_PATH: browser });
 }
 
-console.log(`\n✓ Tests passed: unit, integration on SQLite${pgUrl ? ' and PostgreSQL' : ''}${browser ? ', browser' : ''}.`);
+console.log(
+  `\n✓ Tests passed: unit, integration on SQLite${pgUrl ? ' and PostgreSQL' : ''}${browser ? ', browser' : ''}.`
+);
 for (const note of notes) console.log(`! ${note}`);

@@ -7,7 +7,12 @@ import { createAuth } from '../services/auth.ts';
 import { updateProfile, type ProfileChanges } from '../services/profile.service.ts';
 
 /** The demo's people. Later features add their groups, meetings and topics here. */
-export const DEMO_PEOPLE: { email: string; name: string; admin: boolean; profile: ProfileChanges }[] = [
+export const DEMO_PEOPLE: {
+  email: string;
+  name: string;
+  admin: boolean;
+  profile: ProfileChanges;
+}[] = [
   {
     email: 'grace@demo.guildhall.test',
     name: 'Grace Hopper',

@@ -61,7 +61,9 @@ async function main(argv: string[]): Promise<number> {
         const db = await openMigrated(config, logger);
         const logins = await seedDemo(config, db, logger);
         await db.close();
-        console.log(`\nGuildhall demo at ${config.baseUrl}\nLog in as:\n${logins.map((l) => `  ${l}`).join('\n')}\n`);
+        console.log(
+          `\nGuildhall demo at ${config.baseUrl}\nLog in as:\n${logins.map((l) => `  ${l}`).join('\n')}\n`
+        );
       }
       const running = await startGuildhall(config, logger);
       closeOnSignals(running, logger);
@@ -78,18 +80,27 @@ async function main(argv: string[]): Promise<number> {
       const name = values.name ?? email?.split('@')[0];
       const password = values.password ?? process.env.GUILDHALL_ADMIN_PASSWORD;
       if (!email || !name || !password) {
-        console.error('create-admin needs --email, --name and --password (or GUILDHALL_ADMIN_PASSWORD).');
+        console.error(
+          'create-admin needs --email, --name and --password (or GUILDHALL_ADMIN_PASSWORD).'
+        );
         return 2;
       }
       const db = await openMigrated(config, logger);
       try {
         const queue = createJobQueue(db, { databaseUrl: config.databaseUrl, logger });
         const auth = createAuth({ config, db, queue, logger });
-        const result = await upsertVerifiedAccount(auth, db, { email, name, password, admin: true });
+        const result = await upsertVerifiedAccount(auth, db, {
+          email,
+          name,
+          password,
+          admin: true
+        });
         console.log(`${result.created ? 'Created' : 'Updated'} admin ${email}.`);
         return 0;
       } catch (error) {
-        console.error(`create-admin failed: ${error instanceof Error ? error.message : String(error)}`);
+        console.error(
+          `create-admin failed: ${error instanceof Error ? error.message : String(error)}`
+        );
         return 1;
       } finally {
         await db.close();

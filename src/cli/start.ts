@@ -11,7 +11,10 @@ import { createMailer, registerMailJobs } from '../jobs/mailer.ts';
 export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
   return pino({
     level: config.logLevel,
-    redact: { paths: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'], remove: true }
+    redact: {
+      paths: ['req.headers.cookie', 'req.headers.authorization', 'res.headers["set-cookie"]'],
+      remove: true
+    }
   });
 }
 
@@ -46,10 +49,21 @@ export async function startGuildhall(
 ): Promise<Running> {
   const db = await openMigrated(config, logger);
   const queue = createJobQueue(db, { databaseUrl: config.databaseUrl, logger });
-  const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, dataDir: config.dataDir, logger });
+  const mailer = createMailer({
+    smtpUrl: config.smtpUrl,
+    from: config.mailFrom,
+    dataDir: config.dataDir,
+    logger
+  });
   registerMailJobs(queue, mailer);
   await queue.start();
-  const { app } = await buildApp({ config, db, queue, logger, ...(options.limits ? { limits: options.limits } : {}) });
+  const { app } = await buildApp({
+    config,
+    db,
+    queue,
+    logger,
+    ...(options.limits ? { limits: options.limits } : {})
+  });
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

@@ -17,7 +17,7 @@ export function checkPassword(
   password: string,
   context: { common: ReadonlySet<string>; email?: string | undefined }
 ): PasswordProblem | null {
-  const length = [...password].length;
+  const length = Array.from(password).length; // characters, not UTF-16 units
   if (length < PASSWORD_MIN_LENGTH) return 'tooShort';
   if (length > PASSWORD_MAX_LENGTH) return 'tooLong';
   const lower = password.toLowerCase();

@@ -42,10 +42,13 @@ export const BODY_LIMIT = 64 * 1024;
  * Builds the whole HTTP server: API under /api/v1, OpenAPI and docs, health checks, and the web
  * pages. Listening, jobs and shutdown are the caller's business (see cli/start.ts).
  */
-export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; context: AppContext }> {
+export async function buildApp(
+  deps: AppDeps
+): Promise<{ app: FastifyInstance; context: AppContext }> {
   const { config, db, queue, logger } = deps;
+  const loggerInstance: FastifyBaseLogger = logger;
   const app = Fastify({
-    loggerInstance: logger as FastifyBaseLogger,
+    loggerInstance,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
@@ -113,7 +116,10 @@ export async function buildApp(deps: AppDeps): Promise<{ app: FastifyInstance; c
 
   // An empty body on a route that expects one is validated as {} so every missing field is named.
   app.addHook('preValidation', async (request) => {
-    if (request.routeOptions.schema?.body && (request.body === undefined || request.body === null)) {
+    if (
+      request.routeOptions.schema?.body &&
+      (request.body === undefined || request.body === null)
+    ) {
       request.body = {};
     }
   });

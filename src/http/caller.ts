@@ -43,7 +43,11 @@ export function authHeaders(request: FastifyRequest, internalToken: string): Hea
  */
 export function clientIp(request: FastifyRequest, internalToken: string): string {
   const forwarded = request.headers[CLIENT_IP_HEADER];
-  if (request.headers[INTERNAL_HEADER] === internalToken && typeof forwarded === 'string' && forwarded) {
+  if (
+    request.headers[INTERNAL_HEADER] === internalToken &&
+    typeof forwarded === 'string' &&
+    forwarded
+  ) {
     return forwarded;
   }
   return request.ip;
@@ -94,7 +98,9 @@ export function registerCaller(
       // Cookie-authenticated (or cookie-setting) writes must come from our own pages.
       const from = request.headers.origin;
       const site = request.headers['sec-fetch-site'];
-      const crossSite = (from !== undefined && from !== origin) || (site !== undefined && site !== 'same-origin' && site !== 'none');
+      const crossSite =
+        (from !== undefined && from !== origin) ||
+        (site !== undefined && site !== 'same-origin' && site !== 'none');
       if (crossSite && request.caller?.kind !== 'token') throw new Problem('csrf');
       if (request.caller?.kind === 'session' && from === undefined && site === undefined) {
         throw new Problem('csrf');

@@ -48,7 +48,8 @@ export function fieldErrorsFromIssue(issue: ZodIssueLike): FieldError[] {
     const keys = Array.isArray(p.keys) ? (p.keys as string[]) : [];
     return keys.map((k) => ({ field: field ? `${field}.${k}` : k, message: 'unknownField' }));
   }
-  if (msg === 'required' || /^[a-z][A-Za-z]+$/.test(msg)) return [{ field, message: msg, params: p }];
+  if (msg === 'required' || /^[a-z][A-Za-z]+$/.test(msg))
+    return [{ field, message: msg, params: p }];
   switch (issue.keyword) {
     case 'invalid_type':
       return [{ field, message: 'invalidType', params: { expected: p.expected } }];
@@ -56,23 +57,32 @@ export function fieldErrorsFromIssue(issue: ZodIssueLike): FieldError[] {
       if (p.origin === 'string') {
         return [{ field, message: p.minimum === 1 ? 'notEmpty' : 'tooShortString', params: p }];
       }
-      return [{ field, message: p.origin === 'array' ? 'tooFewItems' : 'tooSmallNumber', params: p }];
+      return [
+        { field, message: p.origin === 'array' ? 'tooFewItems' : 'tooSmallNumber', params: p }
+      ];
     case 'too_big':
       if (p.origin === 'string') return [{ field, message: 'tooLongString', params: p }];
-      return [{ field, message: p.origin === 'array' ? 'tooManyItems' : 'tooBigNumber', params: p }];
+      return [
+        { field, message: p.origin === 'array' ? 'tooManyItems' : 'tooBigNumber', params: p }
+      ];
     case 'invalid_format':
       if (p.format === 'email') return [{ field, message: 'invalidEmail' }];
       if (p.format === 'url') return [{ field, message: 'invalidUrl' }];
       return [{ field, message: 'invalidFormat' }];
     case 'invalid_value':
-      return [{ field, message: 'invalidValue', params: { values: (p.values as unknown[]).join(', ') } }];
+      return [
+        { field, message: 'invalidValue', params: { values: (p.values as unknown[]).join(', ') } }
+      ];
     default:
       return [{ field, message: 'invalid' }];
   }
 }
 
 /** Localizes one field error's message. */
-function localizeField(error: FieldError, t: ReturnType<typeof apiTranslator>): { field: string; message: string } {
+function localizeField(
+  error: FieldError,
+  t: ReturnType<typeof apiTranslator>
+): { field: string; message: string } {
   const params = { ...(error.params ?? {}) };
   if (typeof params.expected === 'string') {
     params.expected = t(`validation.type.${params.expected}`, { defaultValue: params.expected });
@@ -82,7 +92,11 @@ function localizeField(error: FieldError, t: ReturnType<typeof apiTranslator>): 
 }
 
 /** Writes `problem` as `application/problem+json` in the request's language. */
-export function sendProblem(request: FastifyRequest, reply: FastifyReply, problem: Problem): FastifyReply {
+export function sendProblem(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  problem: Problem
+): FastifyReply {
   const t = apiTranslator(negotiateLocale(request.headers['accept-language']));
   const key = PROBLEM_KEY[problem.kind];
   const params = { requestId: request.id, ...problem.params };
@@ -125,7 +139,10 @@ export function registerErrorHandling(app: FastifyInstance): void {
       return sendProblem(
         request,
         reply,
-        new Problem('rate-limited', { params: { seconds: retryAfter }, headers: { 'retry-after': retryAfter } })
+        new Problem('rate-limited', {
+          params: { seconds: retryAfter },
+          headers: { 'retry-after': retryAfter }
+        })
       );
     }
     if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {

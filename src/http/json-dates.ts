@@ -17,7 +17,9 @@ export function jsonDates<T>(value: T): JsonDates<T> {
   if (value instanceof Date) return value.toISOString() as JsonDates<T>;
   if (Array.isArray(value)) return value.map((v: unknown) => jsonDates(v)) as JsonDates<T>;
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, jsonDates(v)])) as JsonDates<T>;
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, jsonDates(v)])
+    ) as JsonDates<T>;
   }
   return value as JsonDates<T>;
 }

@@ -64,7 +64,11 @@ export class Problem extends Error {
 
   constructor(
     kind: ProblemKind,
-    options: { errors?: FieldError[]; params?: Record<string, unknown>; headers?: Record<string, string> } = {}
+    options: {
+      errors?: FieldError[];
+      params?: Record<string, unknown>;
+      headers?: Record<string, string>;
+    } = {}
   ) {
     super(kind);
     this.name = 'Problem';
@@ -77,7 +81,11 @@ export class Problem extends Error {
 }
 
 /** Shorthand for a 400 with one field error. */
-export function fieldProblem(field: string, message: string, params?: Record<string, unknown>): Problem {
+export function fieldProblem(
+  field: string,
+  message: string,
+  params?: Record<string, unknown>
+): Problem {
   return new Problem('validation', { errors: [{ field, message, ...(params ? { params } : {}) }] });
 }
 

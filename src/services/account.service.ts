@@ -18,7 +18,11 @@ export interface NewAccount {
  * marks it verified. `admin: true` makes it an instance admin. Used by `guildhall create-admin`
  * and the demo; people sign up through the API instead.
  */
-export async function upsertVerifiedAccount(auth: Auth, db: Db, input: NewAccount): Promise<{ id: string; created: boolean }> {
+export async function upsertVerifiedAccount(
+  auth: Auth,
+  db: Db,
+  input: NewAccount
+): Promise<{ id: string; created: boolean }> {
   const email = input.email.trim().toLowerCase();
   const problem = checkPassword(input.password, { common: commonPasswords(), email });
   if (problem) throw new Error(`password refused: ${problem}`);
@@ -31,21 +35,39 @@ export async function upsertVerifiedAccount(auth: Auth, db: Db, input: NewAccoun
     id = existing.user.id;
     const credential = existing.accounts.find((a) => a.providerId === 'credential');
     if (credential) await ctx.internalAdapter.updatePassword(id, hashed);
-    else await ctx.internalAdapter.linkAccount({ userId: id, providerId: 'credential', accountId: id, password: hashed });
+    else
+      await ctx.internalAdapter.linkAccount({
+        userId: id,
+        providerId: 'credential',
+        accountId: id,
+        password: hashed
+      });
     await ctx.internalAdapter.updateUser(id, { emailVerified: true });
   } else {
-    const user = await ctx.internalAdapter.createUser({
-      email,
-      name: input.name,
-      emailVerified: true,
-      language: input.language ?? 'en'
-    }, { method: 'admin' });
+    const user = await ctx.internalAdapter.createUser(
+      {
+        email,
+        name: input.name,
+        emailVerified: true,
+        language: input.language ?? 'en'
+      },
+      { method: 'admin' }
+    );
     id = user.id;
     created = true;
-    await ctx.internalAdapter.linkAccount({ userId: id, providerId: 'credential', accountId: id, password: hashed });
+    await ctx.internalAdapter.linkAccount({
+      userId: id,
+      providerId: 'credential',
+      accountId: id,
+      password: hashed
+    });
   }
   if (input.admin) {
-    await db.kysely.updateTable('users').set({ is_admin: db.dialect === 'sqlite' ? 1 : true }).where('id', '=', id).execute();
+    await db.kysely
+      .updateTable('users')
+      .set({ is_admin: db.dialect === 'sqlite' ? 1 : true })
+      .where('id', '=', id)
+      .execute();
   }
   return { id, created };
 }

@@ -27,7 +27,12 @@ const SESSION_DAYS = 30;
  * handler is not exposed: the `/api/v1/auth/*` routes call `auth.api.*` after validating input.
  */
 export function createAuth({ config, db, queue, logger }: AuthDeps) {
-  const mail = async (template: MailTemplate, to: string, locale: unknown, params: Record<string, string>) => {
+  const mail = async (
+    template: MailTemplate,
+    to: string,
+    locale: unknown,
+    params: Record<string, string>
+  ) => {
     const message: MailMessage = { template, to, locale: isLocale(locale) ? locale : 'en', params };
     await queue.enqueue(MAIL_QUEUE, message);
   };
@@ -145,7 +150,8 @@ export function createAuth({ config, db, queue, logger }: AuthDeps) {
       user: {
         create: {
           before: async (user) => {
-            const first = (await db.kysely.selectFrom('users').select('id').limit(1).execute()).length === 0;
+            const first =
+              (await db.kysely.selectFrom('users').select('id').limit(1).execute()).length === 0;
             const handle = await uniqueHandle(db, handleFromName(user.name));
             return { data: { ...user, handle, isAdmin: first } };
           }

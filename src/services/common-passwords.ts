@@ -4,6 +4,6 @@ let cached: ReadonlySet<string> | undefined;
 
 /** The ~49,000 most common passwords (zxcvbn's list), lower-cased, loaded once. */
 export function commonPasswords(): ReadonlySet<string> {
-  cached ??= new Set((dictionary['passwords-common'] as string[]).map((p) => p.toLowerCase()));
+  cached ??= new Set(dictionary['passwords-common'].map((p) => p.toLowerCase()));
   return cached;
 }

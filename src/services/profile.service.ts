@@ -74,7 +74,11 @@ export function presentProfile(row: Selectable<UsersTable>): Profile {
 
 /** The profile of `userId`, or undefined if the account no longer exists. */
 export async function getProfile(db: Db, userId: string): Promise<Profile | undefined> {
-  const row = await db.kysely.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirst();
+  const row = await db.kysely
+    .selectFrom('users')
+    .selectAll()
+    .where('id', '=', userId)
+    .executeTakeFirst();
   return row ? presentProfile(row) : undefined;
 }
 
@@ -82,7 +86,11 @@ export async function getProfile(db: Db, userId: string): Promise<Profile | unde
  * Applies profile changes in one transaction. Tags are normalized and deduplicated; a handle that
  * another account holds raises `HandleTakenError` and nothing is written.
  */
-export async function updateProfile(db: Db, userId: string, changes: ProfileChanges): Promise<Profile | undefined> {
+export async function updateProfile(
+  db: Db,
+  userId: string,
+  changes: ProfileChanges
+): Promise<Profile | undefined> {
   return db.kysely.transaction().execute(async (trx) => {
     if (changes.handle !== undefined) {
       const holder = await trx
@@ -114,7 +122,11 @@ export async function updateProfile(db: Db, userId: string, changes: ProfileChan
         throw error;
       }
     }
-    const row = await trx.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirst();
+    const row = await trx
+      .selectFrom('users')
+      .selectAll()
+      .where('id', '=', userId)
+      .executeTakeFirst();
     return row ? presentProfile(row) : undefined;
   });
 }

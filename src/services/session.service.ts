@@ -13,7 +13,12 @@ export interface SessionView {
 }
 
 /** The user's unexpired sessions, most recently active first. */
-export async function listSessions(db: Db, userId: string, currentId: string, now = new Date()): Promise<SessionView[]> {
+export async function listSessions(
+  db: Db,
+  userId: string,
+  currentId: string,
+  now = new Date()
+): Promise<SessionView[]> {
   const rows = await db.kysely
     .selectFrom('sessions')
     .select(['id', 'created_at', 'updated_at', 'expires_at', 'ip_address', 'user_agent'])

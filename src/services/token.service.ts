@@ -62,7 +62,10 @@ export async function createToken(
       ? new Date(now.getTime() + input.expiresInDays * 86_400_000).toISOString()
       : null
   };
-  await db.kysely.insertInto('api_tokens').values(row satisfies Insertable<ApiTokensTable>).execute();
+  await db.kysely
+    .insertInto('api_tokens')
+    .values(row satisfies Insertable<ApiTokensTable>)
+    .execute();
   return { token: present(row), secret };
 }
 

@@ -35,7 +35,9 @@ export class RecordingQueue implements JobQueue {
   }
   /** The newest mail to `to` (optionally of one template); throws when there is none. */
   lastMail(to: string, template?: MailMessage['template']): MailMessage {
-    const found = this.mails.filter((m) => m.to === to && (!template || m.template === template)).at(-1);
+    const found = this.mails
+      .filter((m) => m.to === to && (!template || m.template === template))
+      .at(-1);
     if (!found) throw new Error(`no ${template ?? ''} mail to ${to}`);
     return found;
   }
@@ -69,7 +71,11 @@ export interface TestApp {
   config: Config;
   request(options: RequestOptions): Promise<LightMyRequestResponse>;
   /** Creates a verified account (factory) and returns its id and email. */
-  buildUser(options?: { email?: string; name?: string; admin?: boolean }): Promise<{ id: string; email: string }>;
+  buildUser(options?: {
+    email?: string;
+    name?: string;
+    admin?: boolean;
+  }): Promise<{ id: string; email: string }>;
   /** Logs in over HTTP and returns the Cookie header for later requests. */
   logIn(email: string, password?: string): Promise<string>;
   /** Creates an API token for the user directly and returns its secret. */
@@ -82,7 +88,12 @@ let counter = 0;
 /** Builds a test app. Generous rate limits unless `limits` says otherwise. */
 export async function createTestApp(dialect: Dialect, limits?: Partial<Limits>): Promise<TestApp> {
   const testDb = await createTestDatabase(dialect);
-  const config = loadConfig({ DATA_DIR: testDb.dataDir, BASE_URL: BASE_URL, NODE_ENV: 'test', SECRET: 'x'.repeat(40) });
+  const config = loadConfig({
+    DATA_DIR: testDb.dataDir,
+    BASE_URL: BASE_URL,
+    NODE_ENV: 'test',
+    SECRET: 'x'.repeat(40)
+  });
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const queue = new RecordingQueue();
   const generous = { max: 10_000, windowMs: 60_000 };
@@ -129,7 +140,11 @@ export async function createTestApp(dialect: Dialect, limits?: Partial<Limits>):
       return { id, email };
     },
     async logIn(email, password = PASSWORD) {
-      const res = await request({ method: 'POST', url: '/api/v1/auth/log-in', body: { email, password } });
+      const res = await request({
+        method: 'POST',
+        url: '/api/v1/auth/log-in',
+        body: { email, password }
+      });
       if (res.statusCode !== 200) throw new Error(`log-in failed: ${res.statusCode} ${res.body}`);
       return sessionCookie(res);
     },
