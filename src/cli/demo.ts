@@ -68,16 +68,20 @@ export async function seedDemo(config: Config, db: Db, logger: Logger): Promise<
   const queue = createJobQueue(db, { databaseUrl: config.databaseUrl, logger });
   const auth = createAuth({ config, db, queue, logger });
   const lines: string[] = [];
-  for (const person of DEMO_PEOPLE) {
-    const { id } = await upsertVerifiedAccount(auth, db, {
-      email: person.email,
-      name: person.name,
-      password: DEMO_PASSWORD,
-      admin: person.admin,
-      ...(person.profile.language ? { language: person.profile.language } : {})
-    });
-    await updateProfile(db, id, person.profile);
-    lines.push(`${person.email} / ${DEMO_PASSWORD}${person.admin ? '  (instance admin)' : ''}`);
+  try {
+    for (const person of DEMO_PEOPLE) {
+      const { id } = await upsertVerifiedAccount(auth, db, {
+        email: person.email,
+        name: person.name,
+        password: DEMO_PASSWORD,
+        admin: person.admin,
+        ...(person.profile.language ? { language: person.profile.language } : {})
+      });
+      await updateProfile(db, id, person.profile);
+      lines.push(`${person.email} / ${DEMO_PASSWORD}${person.admin ? '  (instance admin)' : ''}`);
+    }
+  } finally {
+    await queue.stop();
   }
   return lines;
 }

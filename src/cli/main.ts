@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, type Config, loadConfig } from '../config/config.ts';
 import { upsertVerifiedAccount } from '../services/account.service.ts';
 import { createAuth } from '../services/auth.ts';
+import { openDatabase } from '../db/database.ts';
 import { backupDatabase } from './backup.ts';
 import { seedDemo } from './demo.ts';
 import { closeOnSignals, createLogger, openMigrated, startGuildhall } from './start.ts';
@@ -86,8 +87,8 @@ async function main(argv: string[]): Promise<number> {
         return 2;
       }
       const db = await openMigrated(config, logger);
+      const queue = createJobQueue(db, { databaseUrl: config.databaseUrl, logger });
       try {
-        const queue = createJobQueue(db, { databaseUrl: config.databaseUrl, logger });
         const auth = createAuth({ config, db, queue, logger });
         const result = await upsertVerifiedAccount(auth, db, {
           email,
@@ -103,6 +104,7 @@ async function main(argv: string[]): Promise<number> {
         );
         return 1;
       } finally {
+        await queue.stop();
         await db.close();
       }
     }
@@ -112,7 +114,7 @@ async function main(argv: string[]): Promise<number> {
         console.error('backup needs a file name: guildhall backup <file>');
         return 2;
       }
-      const db = await openMigrated(config, logger);
+      const db = openDatabase({ dialect: config.dialect, databaseUrl: config.databaseUrl });
       try {
         const result = await backupDatabase(db, file);
         console.log(`Backup written to ${result.file} (${result.pages} pages).`);

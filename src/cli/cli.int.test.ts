@@ -1,0 +1,86 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import SQLite from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { createTestDatabase, testDialects } from '../test/test-database.ts';
+
+const run = promisify(execFile);
+const main = path.join(import.meta.dirname, 'main.ts');
+
+async function cli(args: string[], env: Record<string, string>) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [main, ...args], {
+      // Vitest puts Vite's BASE_URL ('/') into process.env; the CLI must not inherit it.
+      env: { ...process.env, BASE_URL: '', LOG_LEVEL: 'warn', ...env }
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('guildhall CLI', () => {
+  it('migrates an empty SQLite file, creates an admin, and backs up to a file that passes integrity_check', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'guildhall-cli-'));
+    const env = { DATA_DIR: dir };
+    const migrated = await cli(['migrate'], env);
+    expect(migrated.stdout, migrated.stderr).toMatch(/up to date/);
+    const weak = await cli(
+      ['create-admin', '--email', 'root@example.com', '--name', 'Root', '--password', 'password'],
+      env
+    );
+    expect(weak.code).toBe(1);
+    expect(weak.stderr).toMatch(/common/);
+    const created = await cli(
+      [
+        'create-admin',
+        '--email',
+        'root@example.com',
+        '--name',
+        'Root',
+        '--password',
+        'plum-tree-harbour-42'
+      ],
+      env
+    );
+    expect(created.stdout).toMatch(/Created admin root@example.com/);
+    const backup = path.join(dir, 'backup.db');
+    expect((await cli(['backup', backup], env)).stdout).toMatch(/Backup written/);
+    const copy = new SQLite(backup, { readonly: true });
+    expect(copy.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(copy.prepare('select email, is_admin, email_verified from users').all()).toEqual([
+      { email: 'root@example.com', is_admin: 1, email_verified: 1 }
+    ]);
+    copy.close();
+  });
+
+  it('refuses a bad configuration with one message per variable and exit code 2', async () => {
+    const result = await cli(['migrate'], {
+      PORT: 'eighty',
+      SMTP_URL: 'nope',
+      DATA_DIR: mkdtempSync(path.join(tmpdir(), 'g-'))
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/PORT: must be a whole number/);
+    expect(result.stderr).toMatch(/SMTP_URL: must be smtp:/);
+  });
+
+  if (testDialects().includes('postgres')) {
+    it('migrates an empty PostgreSQL database and points backups to pg_dump', async () => {
+      const empty = await createTestDatabase('postgres');
+      try {
+        const env = { DATABASE_URL: empty.url, DATA_DIR: empty.dataDir };
+        expect((await cli(['migrate'], env)).code).toBe(0);
+        const backup = await cli(['backup', path.join(empty.dataDir, 'x.db')], env);
+        expect(backup.code).toBe(1);
+        expect(backup.stderr).toMatch(/pg_dump/);
+      } finally {
+        await empty.dispose();
+      }
+    });
+  }
+});
