@@ -20,8 +20,8 @@ export interface Config {
   /** At least 32 characters; signs sessions and tokens. */
   secret: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-  /** Production mode: Secure cookies, no stack traces. True unless NODE_ENV is development or test. */
-  production: boolean;
+  /** Trust X-Forwarded-* from a reverse proxy in front of Guildhall. */
+  trustProxy: boolean;
 }
 
 /** One message per bad environment variable. */
@@ -79,7 +79,7 @@ const env = z.object({
       message: 'must be one of fatal, error, warn, info, debug, trace, silent'
     })
     .optional(),
-  NODE_ENV: z.string().optional()
+  TRUST_PROXY: z.enum(['true', 'false'], { message: 'must be true or false' }).optional()
 });
 
 /**
@@ -109,7 +109,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     databaseUrl = path.resolve(e.DATABASE_URL.replace(/^(sqlite|file):(\/\/)?/, ''));
   }
   mkdirSync(dataDir, { recursive: true });
-  const production = !['development', 'test'].includes(e.NODE_ENV ?? '');
   return {
     dialect,
     databaseUrl,
@@ -121,7 +120,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     mailFrom: e.MAIL_FROM ?? 'Guildhall <noreply@localhost>',
     secret: e.SECRET ?? readOrCreateSecret(dataDir),
     logLevel: e.LOG_LEVEL ?? 'info',
-    production
+    trustProxy: e.TRUST_PROXY === 'true'
   };
 }
 

@@ -54,7 +54,7 @@ export async function buildApp(
       return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
     },
     bodyLimit: BODY_LIMIT,
-    trustProxy: process.env.TRUST_PROXY === 'true',
+    trustProxy: config.trustProxy,
     return503OnClosing: true,
     forceCloseConnections: 'idle'
   });
@@ -72,8 +72,14 @@ export async function buildApp(
     limits: { ...DEFAULT_LIMITS, ...deps.limits }
   };
 
+  // While shutting down, answers in flight close their keep-alive connection so close() can finish.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
+    if (closing) void reply.header('connection', 'close');
     if (request.url.startsWith('/api/') && !request.url.startsWith('/api/docs')) {
       void reply.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
       if (!reply.hasHeader('cache-control')) void reply.header('cache-control', 'no-store');
