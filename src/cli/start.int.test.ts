@@ -1,14 +1,19 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 
 /** Starts the real server on a free port and resolves once it listens. */
 async function start(
   dataDir: string
-): Promise<{ child: ChildProcess; url: string; log: () => string }> {
+): Promise<{
+  child: ChildProcessByStdio<null, Readable, Readable>;
+  url: string;
+  log: () => string;
+}> {
   const child = spawn(process.execPath, [path.join(import.meta.dirname, 'main.ts'), 'start'], {
     env: {
       ...process.env,
@@ -21,16 +26,18 @@ async function start(
     stdio: ['ignore', 'pipe', 'pipe']
   });
   let output = '';
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => {
+    output += d.toString();
+  });
   const url = await new Promise<string>((resolve, reject) => {
-    child.stdout?.on('data', (d: Buffer) => {
+    child.stdout.on('data', (d: Buffer) => {
       output += d.toString();
       const match = /"url":"(http:\/\/localhost:\d+)"/.exec(output);
       if (match?.[1]) resolve(match[1]);
     });
-    child.once('exit', (code) =>
-      reject(new Error(`server exited with ${String(code)}:\n${output}`))
-    );
+    child.once('exit', (code) => {
+      reject(new Error(`server exited with ${String(code)}:\n${output}`));
+    });
   });
   return { child, url: url.replace('localhost', '127.0.0.1'), log: () => output };
 }
