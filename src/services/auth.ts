@@ -123,7 +123,7 @@ export function createAuth({ config, db, queue, logger }: AuthDeps) {
     },
     emailVerification: {
       sendOnSignUp: true,
-      sendOnSignIn: false,
+      sendOnSignIn: true, // logging in before verifying mails a fresh link
       autoSignInAfterVerification: false,
       expiresIn: 24 * 3600,
       sendVerificationEmail: async ({ user, token }) => {

@@ -34,6 +34,16 @@ for (const dialect of testDialects()) {
       });
       expect(early.statusCode).toBe(403);
       expect(early.json()).toMatchObject({ type: 'urn:guildhall:problem:email-not-verified' });
+      expect(
+        t.queue.mails.filter((m) => m.to === 'ada@example.com' && m.template === 'verify-email')
+      ).toHaveLength(2);
+      // With a wrong password, nothing reveals that the account exists and is unverified.
+      const wrongPassword = await t.request({
+        method: 'POST',
+        url: '/api/v1/auth/log-in',
+        body: { email: 'ada@example.com', password: 'wrong-password-here' }
+      });
+      expect(wrongPassword.statusCode).toBe(401);
 
       const token = t.queue.lastToken('ada@example.com', 'verify-email');
       const verified = await t.request({
@@ -169,6 +179,26 @@ for (const dialect of testDialects()) {
       });
       expect(reused.statusCode).toBe(400);
       expect(reused.json().errors).toEqual([{ field: 'token', message: expect.any(String) }]);
+    });
+
+    it('answers a request for a new verification mail the same for any address', async () => {
+      const { email } = await t.buildUser(); // already verified
+      await signUp('pending@example.com');
+      const bodies = [];
+      for (const address of [email, 'pending@example.com', 'nobody-here@example.com']) {
+        const res = await t.request({
+          method: 'POST',
+          url: '/api/v1/auth/resend-verification',
+          body: { email: address }
+        });
+        expect(res.statusCode).toBe(202);
+        bodies.push(res.body);
+      }
+      expect(new Set(bodies).size).toBe(1);
+      expect(
+        t.queue.mails.filter((m) => m.to === 'pending@example.com' && m.template === 'verify-email')
+      ).toHaveLength(2);
+      expect(t.queue.mails.filter((m) => m.to === 'nobody-here@example.com')).toEqual([]);
     });
 
     it('refuses an invalid verification token on the token field', async () => {
