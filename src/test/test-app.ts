@@ -8,7 +8,8 @@ import type { JobQueue } from '../jobs/job-queue.ts';
 import { MAIL_QUEUE, type MailMessage } from '../jobs/mail-message.ts';
 import { upsertVerifiedAccount } from '../services/account.service.ts';
 import { createToken, type TokenScope } from '../services/token.service.ts';
-import { createTestDatabase, type TestDatabase } from './test-database.ts';
+import { afterAll, beforeAll, describe } from 'vitest';
+import { createTestDatabase, type TestDatabase, testDialects } from './test-database.ts';
 
 export const BASE_URL = 'http://guildhall.test';
 export const PASSWORD = 'plum-tree-harbour-42';
@@ -163,4 +164,35 @@ export function sessionCookie(res: LightMyRequestResponse): string {
   const cookie = res.cookies.find((c) => c.name.endsWith('session_token'));
   if (!cookie) throw new Error('no session cookie set');
   return `${cookie.name}=${cookie.value}`;
+}
+
+/**
+ * Declares a test suite once per dialect (SQLite, and PostgreSQL when available), each with its own
+ * fresh app and database. The body reads the current app through `app()`.
+ *
+ * @example
+ * describeWithApp('tokens', (app) => {
+ *   it('lists none', async () => { expect((await app().request({ method: 'GET', url: '/api/v1/me/tokens' })).statusCode).toBe(401); });
+ * });
+ */
+export function describeWithApp(
+  title: string,
+  body: (app: () => TestApp, dialect: Dialect) => void,
+  limits?: Partial<Limits>
+): void {
+  for (const dialect of testDialects()) {
+    describe(`${title} (${dialect})`, () => {
+      let current: TestApp | undefined;
+      beforeAll(async () => {
+        current = await createTestApp(dialect, limits);
+      });
+      afterAll(async () => {
+        await current?.close();
+      });
+      body(() => {
+        if (!current) throw new Error('test app not started');
+        return current;
+      }, dialect);
+    });
+  }
 }
