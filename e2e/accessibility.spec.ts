@@ -1,0 +1,100 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type ConsoleMessage, type Page } from '@playwright/test';
+import { BASE_URL } from './support/server.ts';
+import { SIGNED_IN_STATE } from './support/session.ts';
+
+const LANGUAGES = ['en', 'de'] as const;
+
+const PUBLIC_PAGES = [
+  '/',
+  '/sign-up',
+  '/log-in',
+  '/verify-email?token=not-a-valid-token',
+  '/forgot-password',
+  '/reset-password?token=some-token',
+  '/this-page-does-not-exist'
+];
+
+const SIGNED_IN_PAGES = [
+  '/',
+  '/settings',
+  '/settings/account',
+  '/settings/sessions',
+  '/settings/tokens'
+];
+
+/**
+ * No serious or critical axe violations, at desktop width and at 375px (without sideways
+ * scrolling), and nothing in the console: no CSP violation, no script error.
+ */
+async function expectAccessible(page: Page, path: string, lang: string): Promise<void> {
+  await test.step(`${path} (${lang})`, async () => {
+    const problems: string[] = [];
+    const onConsole = (message: ConsoleMessage): void => {
+      const text = message.text();
+      // The error page's own 404 is expected; anything else is not.
+      if (message.type() === 'error' && !text.includes('status of 404')) problems.push(text);
+    };
+    const onPageError = (error: Error): void => {
+      problems.push(error.message);
+    };
+    page.on('console', onConsole);
+    page.on('pageerror', onPageError);
+    await page.setViewportSize({ width: 1280, height: 800 });
+    const response = await page.goto(path);
+    expect(response?.status(), `${path} status`).toBe(path.includes('does-not-exist') ? 404 : 200);
+    await expect(page.locator('html')).toHaveAttribute('lang', lang);
+    await expect(page.locator('h1')).toHaveCount(1);
+
+    for (const width of [1280, 375]) {
+      await page.setViewportSize({ width, height: 800 });
+      const results = await new AxeBuilder({ page }).analyze();
+      const severe = results.violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => ({
+          id: v.id,
+          impact: v.impact,
+          help: v.help,
+          targets: v.nodes.map((node) => node.target.join(' '))
+        }));
+      expect(severe, `axe on ${path} (${lang}, ${width}px)`).toEqual([]);
+    }
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth
+    );
+    expect(overflow, `${path} scrolls sideways at 375px`).toBeLessThanOrEqual(0);
+    page.off('console', onConsole);
+    page.off('pageerror', onPageError);
+    expect(problems, `console of ${path}`).toEqual([]);
+  });
+}
+
+for (const lang of LANGUAGES) {
+  test.describe(`in ${lang}`, () => {
+    test.beforeEach(async ({ context }) => {
+      await context.addCookies([{ name: 'guildhall_lang', value: lang, url: BASE_URL }]);
+    });
+
+    test('public pages have no serious accessibility problems', async ({ page }) => {
+      for (const path of PUBLIC_PAGES) await expectAccessible(page, path, lang);
+    });
+
+    test.describe('signed in', () => {
+      test.use({ storageState: SIGNED_IN_STATE });
+
+      test('signed-in pages have no serious accessibility problems', async ({ page }) => {
+        for (const path of SIGNED_IN_PAGES) await expectAccessible(page, path, lang);
+      });
+    });
+  });
+}
+
+test.describe('dark mode', () => {
+  test.use({ colorScheme: 'dark', storageState: SIGNED_IN_STATE });
+
+  test('pages stay accessible in dark mode', async ({ page }) => {
+    for (const path of ['/', '/settings', '/settings/tokens']) {
+      await expectAccessible(page, path, 'en');
+    }
+  });
+});

@@ -1,0 +1,61 @@
+import { defineConfig, devices, type LaunchOptions } from '@playwright/test';
+import { BASE_URL, DATA_DIR, PORT } from './e2e/support/server.ts';
+
+/** Debian's Chromium: Playwright's own browser download cannot work here. */
+function chromium(): LaunchOptions {
+  return {
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync'
+    ]
+  };
+}
+
+// Browser tests against the real server (API + pages + jobs) on a fresh database. The Kit build must
+// exist (`npx vite build`); mails land as .eml files in DATA_DIR/mail because SMTP_URL is empty.
+export default defineConfig({
+  testDir: 'e2e',
+  // One server, one rate limiter: keep the number of log-ins low and predictable.
+  workers: 3,
+  fullyParallel: false,
+  forbidOnly: Boolean(process.env.CI),
+  retries: 0,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  reporter: process.env.CI ? [['list'], ['html', { open: 'never' }]] : 'list',
+  use: {
+    baseURL: BASE_URL,
+    trace: 'retain-on-failure',
+    locale: 'en-US'
+  },
+  projects: [
+    { name: 'setup', testMatch: /\.setup\.ts$/, use: { launchOptions: chromium() } },
+    {
+      name: 'chromium',
+      dependencies: ['setup'],
+      use: { ...devices['Desktop Chrome'], launchOptions: chromium() }
+    }
+  ],
+  webServer: {
+    command: `rm -rf ${DATA_DIR} && node src/cli/main.ts start`,
+    url: `${BASE_URL}/healthz`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: 'pipe',
+    stderr: 'pipe',
+    env: {
+      PORT: String(PORT),
+      BASE_URL,
+      DATA_DIR,
+      DATABASE_URL: '',
+      SMTP_URL: '',
+      LOG_LEVEL: 'warn'
+    }
+  }
+});
