@@ -7,6 +7,8 @@ import type { ColumnType, Generated } from 'kysely';
 export type Timestamp = ColumnType<Date | string, Date | string, Date | string>;
 /** 0/1 on SQLite, boolean on PostgreSQL. Read through `toBool()`. */
 export type Bool = ColumnType<boolean | number, boolean | number, boolean | number>;
+/** A boolean column with a database default (optional on insert). */
+export type DefaultBool = ColumnType<boolean | number, boolean | number | undefined, boolean | number>;
 
 export interface UsersTable {
   id: string;
@@ -92,6 +94,82 @@ export interface JobsTable {
   finished_at: Timestamp | null;
 }
 
+export interface InstanceSettingsTable {
+  key: string;
+  /** JSON-encoded value. */
+  value: string;
+}
+
+export interface NetworksTable {
+  id: string;
+  slug: string;
+  name: string;
+  description: string;
+  created_at: Timestamp;
+}
+
+export interface GroupsTable {
+  id: string;
+  slug: string;
+  name: string;
+  /** `meetup` or `practice` (Community of Practice). */
+  kind: string;
+  description: Generated<string>;
+  /** JSON array of normalized tags (also rows of group_tags, for filtering). */
+  tags: Generated<string>;
+  city: string | null;
+  country: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  online_only: DefaultBool;
+  time_zone: string;
+  website_url: string | null;
+  chat_url: string | null;
+  code_of_conduct_url: string | null;
+  /** `public`, `private` or `hidden`. */
+  visibility: string;
+  /** `open`, `approval` or `invitation`. */
+  join_policy: string;
+  /** JSON array of questions applicants answer. */
+  join_questions: Generated<string>;
+  network_id: string | null;
+  /** Active members, kept in step with memberships inside the same transaction. */
+  member_count: Generated<number>;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface GroupTagsTable {
+  group_id: string;
+  tag: string;
+}
+
+export interface MembershipsTable {
+  group_id: string;
+  user_id: string;
+  /** `owner`, `organizer`, `host` or `member`. */
+  role: string;
+  /** `pending`, `active` or `banned`. */
+  status: string;
+  /** JSON array of answers to the group's join questions. */
+  answers: Generated<string>;
+  hidden_in_directory: DefaultBool;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface AuditEntriesTable {
+  id: string;
+  group_id: string | null;
+  actor_id: string | null;
+  action: string;
+  subject_user_id: string | null;
+  /** JSON object with what changed. */
+  details: Generated<string>;
+  created_at: Timestamp;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -99,4 +177,10 @@ export interface Database {
   verifications: VerificationsTable;
   api_tokens: ApiTokensTable;
   jobs: JobsTable;
+  instance_settings: InstanceSettingsTable;
+  networks: NetworksTable;
+  groups: GroupsTable;
+  group_tags: GroupTagsTable;
+  memberships: MembershipsTable;
+  audit_entries: AuditEntriesTable;
 }

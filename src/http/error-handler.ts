@@ -25,6 +25,7 @@ const PROBLEM_KEY: Record<ProblemKind, string> = {
   csrf: 'csrf',
   'not-found': 'notFound',
   'method-not-allowed': 'methodNotAllowed',
+  conflict: 'conflict',
   'rate-limited': 'rateLimited',
   'invalid-credentials': 'invalidCredentials',
   'email-not-verified': 'emailNotVerified',
@@ -104,7 +105,7 @@ export function sendProblem(
     type: problemType(problem.kind),
     title: t(`problem.${key}.title`),
     status: problem.status,
-    detail: t(`problem.${key}.detail`, params),
+    detail: t(`problem.${key}.${problem.detail ?? 'detail'}`, params),
     instance: request.url.split('?')[0]
   };
   if (problem.errors.length > 0) body.errors = problem.errors.map((e) => localizeField(e, t));

@@ -22,6 +22,7 @@ export type ProblemKind =
   | 'csrf'
   | 'not-found'
   | 'method-not-allowed'
+  | 'conflict'
   | 'rate-limited'
   | 'invalid-credentials'
   | 'email-not-verified'
@@ -41,6 +42,7 @@ const STATUS: Record<ProblemKind, number> = {
   csrf: 403,
   'not-found': 404,
   'method-not-allowed': 405,
+  conflict: 409,
   'rate-limited': 429,
   'invalid-credentials': 401,
   'email-not-verified': 403,
@@ -61,6 +63,8 @@ export class Problem extends Error {
   readonly errors: FieldError[];
   readonly params: Record<string, unknown>;
   readonly headers: Record<string, string>;
+  /** A more specific detail message: `problem.<kind>.<detail>` in the catalogs. */
+  readonly detail: string | undefined;
 
   constructor(
     kind: ProblemKind,
@@ -68,6 +72,7 @@ export class Problem extends Error {
       errors?: FieldError[];
       params?: Record<string, unknown>;
       headers?: Record<string, string>;
+      detail?: string;
     } = {}
   ) {
     super(kind);
@@ -77,6 +82,7 @@ export class Problem extends Error {
     this.errors = options.errors ?? [];
     this.params = options.params ?? {};
     this.headers = options.headers ?? {};
+    this.detail = options.detail;
   }
 }
 

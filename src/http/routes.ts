@@ -1,6 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from './context.ts';
+import { adminRoutes } from './routes/admin/admin.routes.ts';
 import { authRoutes } from './routes/auth/auth.routes.ts';
+import { groupRoutes } from './routes/groups/groups.routes.ts';
+import { memberRoutes } from './routes/groups/members.routes.ts';
 import { meRoutes } from './routes/me/me.routes.ts';
 import { sessionRoutes } from './routes/sessions/sessions.routes.ts';
 import { tokenRoutes } from './routes/tokens/tokens.routes.ts';
@@ -12,6 +15,13 @@ import { tokenRoutes } from './routes/tokens/tokens.routes.ts';
  * public   POST /auth/sign-up, /auth/log-in, /auth/log-out, /auth/verify-email,
  *               /auth/resend-verification, /auth/forgot-password, /auth/reset-password
  * user     GET /me, PATCH /me (write token), GET /me/tokens
+ *          GET /groups/:slug, GET /groups/:slug/members (404 when the caller may not see them)
+ * user     POST /groups, POST /groups/:slug/join, /leave, PATCH /groups/:slug/membership
+ * group    PATCH /groups/:slug, GET /groups/:slug/requests, POST …/requests/:userId/approve|decline,
+ *  staff   PATCH|DELETE /groups/:slug/members/:userId, POST …/members/:userId/ban,
+ *          GET /groups/:slug/audit  (organizers and owner; rules in domain/group-policy.ts)
+ * owner    POST /groups/:slug/transfer
+ * admin    GET|PATCH /admin/settings
  * session  POST /me/password, POST /me/email, GET /me/sessions, DELETE /me/sessions/:id,
  *          POST /me/sessions/revoke-others, POST /me/tokens, DELETE /me/tokens/:id
  */
@@ -20,4 +30,7 @@ export async function registerApiRoutes(app: FastifyInstance, ctx: AppContext): 
   await app.register(meRoutes, ctx);
   await app.register(sessionRoutes, ctx);
   await app.register(tokenRoutes, ctx);
+  await app.register(groupRoutes, ctx);
+  await app.register(memberRoutes, ctx);
+  await app.register(adminRoutes, ctx);
 }

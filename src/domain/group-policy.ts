@@ -1,0 +1,100 @@
+/** A member's role in a group, most powerful first. */
+export const ROLES = ['owner', 'organizer', 'host', 'member'] as const;
+export type Role = (typeof ROLES)[number];
+export type MembershipStatus = 'pending' | 'active' | 'banned';
+export type Visibility = 'public' | 'private' | 'hidden';
+export type JoinPolicy = 'open' | 'approval' | 'invitation';
+export type GroupKind = 'meetup' | 'practice';
+
+/** Who is looking at a group: their instance-admin flag and their membership, if any. */
+export interface Viewer {
+  userId: string | null;
+  isAdmin: boolean;
+  membership: { role: Role; status: MembershipStatus } | null;
+}
+
+/** Everything one can do to or in a group, named per action. */
+export type GroupAction =
+  | 'group.see' // know it exists: name, description, tags, location
+  | 'group.read' // everything members see: organizers, members, meetings, board
+  | 'group.update'
+  | 'group.join'
+  | 'group.leave'
+  | 'group.transfer'
+  | 'member.list'
+  | 'member.review' // see and decide join requests
+  | 'member.remove'
+  | 'member.ban'
+  | 'member.setRole'
+  | 'audit.read';
+
+const RANK: Record<Role, number> = { owner: 4, organizer: 3, host: 2, member: 1 };
+
+/** Whether `role` is at least as powerful as `atLeast`. */
+export function hasRole(role: Role, atLeast: Role): boolean {
+  return RANK[role] >= RANK[atLeast];
+}
+
+function activeRole(viewer: Viewer): Role | null {
+  return viewer.membership?.status === 'active' ? viewer.membership.role : null;
+}
+
+/**
+ * Decides one action for one viewer in one group. Instance admins may do what owners may, except
+ * act as members (join, leave). Banned people are treated as strangers who may never join, and
+ * they lose sight of everything but public basics.
+ *
+ * @example
+ * can({ userId: 'u1', isAdmin: false, membership: null }, { visibility: 'private', joinPolicy: 'approval' }, 'group.read'); // false
+ */
+export function can(
+  viewer: Viewer,
+  group: { visibility: Visibility; joinPolicy: JoinPolicy },
+  action: GroupAction
+): boolean {
+  const role = activeRole(viewer);
+  const banned = viewer.membership?.status === 'banned';
+  const pending = viewer.membership?.status === 'pending';
+  const staff = viewer.isAdmin || (role !== null && hasRole(role, 'organizer'));
+  switch (action) {
+    case 'group.see':
+      if (group.visibility !== 'hidden') return !banned || group.visibility === 'public';
+      return role !== null || pending || viewer.isAdmin;
+    case 'group.read':
+      if (viewer.isAdmin || role !== null) return true;
+      return group.visibility === 'public' && !banned;
+    case 'group.join':
+      return (
+        viewer.userId !== null &&
+        viewer.membership === null &&
+        group.joinPolicy !== 'invitation' &&
+        group.visibility !== 'hidden'
+      );
+    case 'group.leave':
+      return (role !== null && role !== 'owner') || pending;
+    case 'member.list':
+      return viewer.isAdmin || role !== null || (group.visibility === 'public' && !banned);
+    case 'group.update':
+    case 'member.review':
+    case 'member.remove':
+    case 'member.ban':
+    case 'member.setRole':
+    case 'audit.read':
+      return staff;
+    case 'group.transfer':
+      return viewer.isAdmin || role === 'owner';
+  }
+}
+
+/**
+ * Whether an actor may change `target`'s role to `to`, remove or ban them: organizers manage hosts
+ * and members; only the owner (or an admin) manages organizers; nobody acts on the owner — the
+ * owner changes hands only by transfer.
+ */
+export function canManage(actor: Viewer, target: { role: Role }, to?: Role): boolean {
+  if (target.role === 'owner' || to === 'owner') return false;
+  if (actor.isAdmin || activeRole(actor) === 'owner') return true;
+  const role = activeRole(actor);
+  if (role !== 'organizer') return false;
+  return target.role !== 'organizer' && (to === undefined || to !== 'organizer');
+}

@@ -1,0 +1,128 @@
+import { z } from 'zod';
+import { ROLES } from '../../../domain/group-policy.ts';
+import { isCountryCode, isTimeZone } from '../../../domain/places.ts';
+import { TAG_MAX_LENGTH } from '../../../domain/tags.ts';
+
+export const MAX_GROUP_TAGS = 15;
+export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{1,58}[a-z0-9])$/;
+
+const url = z
+  .url({ protocol: /^https?$/ })
+  .max(500)
+  .nullable();
+
+/** The fields of a group an organizer sets. */
+export const groupFields = z.strictObject({
+  slug: z.string().trim().toLowerCase().regex(SLUG_PATTERN, { message: 'slugInvalid' }),
+  name: z.string().trim().min(2).max(100),
+  kind: z.enum(['meetup', 'practice']),
+  description: z.string().max(10_000).optional(),
+  tags: z
+    .array(
+      z
+        .string()
+        .max(TAG_MAX_LENGTH)
+        .refine((t) => /[\p{L}\p{N}]/u.test(t), { message: 'tagInvalid' })
+    )
+    .max(MAX_GROUP_TAGS)
+    .optional(),
+  city: z.string().trim().max(100).nullable().optional(),
+  country: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .refine(isCountryCode, { message: 'countryInvalid' })
+    .nullable()
+    .optional(),
+  latitude: z.number().min(-90).max(90).nullable().optional(),
+  longitude: z.number().min(-180).max(180).nullable().optional(),
+  onlineOnly: z.boolean().optional(),
+  timeZone: z.string().refine(isTimeZone, { message: 'timeZoneInvalid' }),
+  websiteUrl: url.optional(),
+  chatUrl: url.optional(),
+  codeOfConductUrl: url.optional(),
+  visibility: z.enum(['public', 'private', 'hidden']),
+  joinPolicy: z.enum(['open', 'approval', 'invitation']),
+  joinQuestions: z.array(z.string().trim().min(1).max(300)).max(5).optional()
+});
+
+const bothOrNeither = (v: {
+  latitude?: number | null | undefined;
+  longitude?: number | null | undefined;
+}) =>
+  (v.latitude === undefined) === (v.longitude === undefined) &&
+  (v.latitude === null) === (v.longitude === null);
+
+export const createGroupBody = groupFields.refine(bothOrNeither, {
+  message: 'coordinatesPair',
+  path: ['longitude']
+});
+export const updateGroupBody = groupFields.partial().refine(bothOrNeither, {
+  message: 'coordinatesPair',
+  path: ['longitude']
+});
+
+export const viewerSchema = z.object({
+  role: z.enum(ROLES).nullable(),
+  status: z.enum(['pending', 'active', 'banned']).nullable(),
+  canJoin: z.boolean(),
+  canManage: z.boolean()
+});
+
+/** What everyone who may see a group gets; members (and public groups) get `details` too. */
+export const groupSchema = z
+  .object({
+    id: z.string(),
+    slug: z.string(),
+    name: z.string(),
+    kind: z.enum(['meetup', 'practice']),
+    description: z.string(),
+    descriptionHtml: z.string(),
+    visibility: z.enum(['public', 'private', 'hidden']),
+    joinPolicy: z.enum(['open', 'approval', 'invitation']),
+    joinQuestions: z.array(z.string()),
+    viewer: viewerSchema,
+    details: z
+      .object({
+        tags: z.array(z.string()),
+        city: z.string().nullable(),
+        country: z.string().nullable(),
+        latitude: z.number().nullable(),
+        longitude: z.number().nullable(),
+        onlineOnly: z.boolean(),
+        timeZone: z.string(),
+        websiteUrl: z.string().nullable(),
+        chatUrl: z.string().nullable(),
+        codeOfConductUrl: z.string().nullable(),
+        memberCount: z.number().int(),
+        organizers: z.array(
+          z.object({
+            userId: z.string(),
+            displayName: z.string(),
+            handle: z.string(),
+            role: z.enum(ROLES)
+          })
+        ),
+        createdAt: z.iso.datetime()
+      })
+      .nullable()
+      .meta({ description: 'null for people who may not see more than the name (private groups)' })
+  })
+  .meta({ id: 'Group' });
+
+export const memberSchema = z
+  .object({
+    userId: z.string(),
+    displayName: z.string(),
+    handle: z.string(),
+    tags: z.array(z.string()),
+    city: z.string().nullable(),
+    role: z.enum(ROLES),
+    status: z.enum(['pending', 'active', 'banned']),
+    answers: z.array(z.string()),
+    joinedAt: z.iso.datetime()
+  })
+  .meta({ id: 'Member' });
+
+export const slugParams = z.object({ slug: z.string().max(100) });
+export const memberParams = z.object({ slug: z.string().max(100), userId: z.string().max(100) });

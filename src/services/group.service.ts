@@ -1,0 +1,281 @@
+import { randomUUID } from 'node:crypto';
+import type { Selectable, Transaction, Updateable } from 'kysely';
+import type { Db } from '../db/database.ts';
+import type { Database, GroupsTable, MembershipsTable } from '../db/schema.ts';
+import { toBool, toDate } from '../db/values.ts';
+import type {
+  GroupKind,
+  JoinPolicy,
+  MembershipStatus,
+  Role,
+  Viewer,
+  Visibility
+} from '../domain/group-policy.ts';
+import { renderMarkdown } from '../domain/markdown.ts';
+import { normalizeTags } from '../domain/tags.ts';
+import { isUniqueViolation } from './profile.service.ts';
+import { recordAudit } from './audit.service.ts';
+
+/** A group as stored, with JSON columns parsed. */
+export interface Group {
+  id: string;
+  slug: string;
+  name: string;
+  kind: GroupKind;
+  description: string;
+  descriptionHtml: string;
+  tags: string[];
+  city: string | null;
+  country: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  onlineOnly: boolean;
+  timeZone: string;
+  websiteUrl: string | null;
+  chatUrl: string | null;
+  codeOfConductUrl: string | null;
+  visibility: Visibility;
+  joinPolicy: JoinPolicy;
+  joinQuestions: string[];
+  networkId: string | null;
+  memberCount: number;
+  createdAt: Date;
+}
+
+/** Input for creating a group; optional fields have sensible defaults. */
+export interface GroupInput {
+  slug: string;
+  name: string;
+  kind: GroupKind;
+  description?: string | undefined;
+  tags?: string[] | undefined;
+  city?: string | null | undefined;
+  country?: string | null | undefined;
+  latitude?: number | null | undefined;
+  longitude?: number | null | undefined;
+  onlineOnly?: boolean | undefined;
+  timeZone: string;
+  websiteUrl?: string | null | undefined;
+  chatUrl?: string | null | undefined;
+  codeOfConductUrl?: string | null | undefined;
+  visibility: Visibility;
+  joinPolicy: JoinPolicy;
+  joinQuestions?: string[] | undefined;
+}
+
+export class SlugTakenError extends Error {
+  constructor() {
+    super('slug taken');
+    this.name = 'SlugTakenError';
+  }
+}
+
+function parseList(json: string): string[] {
+  try {
+    const value: unknown = JSON.parse(json);
+    return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+export function presentGroup(row: Selectable<GroupsTable>): Group {
+  return {
+    id: row.id,
+    slug: row.slug,
+    name: row.name,
+    kind: row.kind === 'practice' ? 'practice' : 'meetup',
+    description: row.description,
+    descriptionHtml: renderMarkdown(row.description),
+    tags: parseList(row.tags),
+    city: row.city,
+    country: row.country,
+    latitude: row.latitude,
+    longitude: row.longitude,
+    onlineOnly: toBool(row.online_only),
+    timeZone: row.time_zone,
+    websiteUrl: row.website_url,
+    chatUrl: row.chat_url,
+    codeOfConductUrl: row.code_of_conduct_url,
+    visibility: row.visibility as Visibility,
+    joinPolicy: row.join_policy as JoinPolicy,
+    joinQuestions: parseList(row.join_questions),
+    networkId: row.network_id,
+    memberCount: row.member_count,
+    createdAt: toDate(row.created_at)
+  };
+}
+
+function columns(input: Partial<GroupInput>): Updateable<GroupsTable> {
+  const set: Updateable<GroupsTable> = {};
+  if (input.slug !== undefined) set.slug = input.slug;
+  if (input.name !== undefined) set.name = input.name;
+  if (input.kind !== undefined) set.kind = input.kind;
+  if (input.description !== undefined) set.description = input.description;
+  if (input.tags !== undefined) set.tags = JSON.stringify(normalizeTags(input.tags));
+  if (input.city !== undefined) set.city = input.city;
+  if (input.country !== undefined) set.country = input.country;
+  if (input.latitude !== undefined) set.latitude = input.latitude;
+  if (input.longitude !== undefined) set.longitude = input.longitude;
+  if (input.onlineOnly !== undefined) set.online_only = input.onlineOnly ? 1 : 0;
+  if (input.timeZone !== undefined) set.time_zone = input.timeZone;
+  if (input.websiteUrl !== undefined) set.website_url = input.websiteUrl;
+  if (input.chatUrl !== undefined) set.chat_url = input.chatUrl;
+  if (input.codeOfConductUrl !== undefined) set.code_of_conduct_url = input.codeOfConductUrl;
+  if (input.visibility !== undefined) set.visibility = input.visibility;
+  if (input.joinPolicy !== undefined) set.join_policy = input.joinPolicy;
+  if (input.joinQuestions !== undefined) set.join_questions = JSON.stringify(input.joinQuestions);
+  return set;
+}
+
+async function writeTags(
+  trx: Transaction<Database>,
+  groupId: string,
+  tags: string[]
+): Promise<void> {
+  await trx.deleteFrom('group_tags').where('group_id', '=', groupId).execute();
+  const normalized = normalizeTags(tags);
+  if (normalized.length > 0) {
+    await trx
+      .insertInto('group_tags')
+      .values(normalized.map((tag) => ({ group_id: groupId, tag })))
+      .execute();
+  }
+}
+
+function bool(db: Db, value: boolean): boolean | number {
+  return db.dialect === 'sqlite' ? (value ? 1 : 0) : value;
+}
+
+/** Creates a group with `ownerId` as its owner, in one transaction. */
+export async function createGroup(
+  db: Db,
+  ownerId: string,
+  input: GroupInput,
+  now = new Date()
+): Promise<Group> {
+  const id = randomUUID();
+  const at = now.toISOString();
+  try {
+    await db.kysely.transaction().execute(async (trx) => {
+      const set = columns(input);
+      await trx
+        .insertInto('groups')
+        .values({
+          id,
+          slug: input.slug,
+          name: input.name,
+          kind: input.kind,
+          time_zone: input.timeZone,
+          visibility: input.visibility,
+          join_policy: input.joinPolicy,
+          ...set,
+          online_only: bool(db, input.onlineOnly ?? false),
+          member_count: 1,
+          created_by: ownerId,
+          created_at: at,
+          updated_at: at
+        })
+        .execute();
+      await writeTags(trx, id, input.tags ?? []);
+      await trx
+        .insertInto('memberships')
+        .values({
+          group_id: id,
+          user_id: ownerId,
+          role: 'owner',
+          status: 'active',
+          created_at: at,
+          updated_at: at
+        })
+        .execute();
+      await recordAudit(trx, {
+        groupId: id,
+        actorId: ownerId,
+        action: 'group.created',
+        details: { slug: input.slug }
+      });
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new SlugTakenError();
+    throw error;
+  }
+  const group = await findGroupBySlug(db, input.slug);
+  if (!group) throw new Error('group vanished after creation');
+  return group;
+}
+
+/** Changes a group's settings; tags are normalized; a taken slug raises SlugTakenError. */
+export async function updateGroup(
+  db: Db,
+  group: Group,
+  actorId: string,
+  changes: Partial<GroupInput>
+): Promise<Group> {
+  try {
+    await db.kysely.transaction().execute(async (trx) => {
+      const set = columns(changes);
+      if (changes.onlineOnly !== undefined) set.online_only = bool(db, changes.onlineOnly);
+      await trx
+        .updateTable('groups')
+        .set({ ...set, updated_at: new Date().toISOString() })
+        .where('id', '=', group.id)
+        .execute();
+      if (changes.tags !== undefined) await writeTags(trx, group.id, changes.tags);
+      await recordAudit(trx, {
+        groupId: group.id,
+        actorId,
+        action: 'group.updated',
+        details: { fields: Object.keys(changes) }
+      });
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new SlugTakenError();
+    throw error;
+  }
+  const updated = await findGroupById(db, group.id);
+  if (!updated) throw new Error('group vanished during update');
+  return updated;
+}
+
+export async function findGroupBySlug(db: Db, slug: string): Promise<Group | undefined> {
+  const row = await db.kysely
+    .selectFrom('groups')
+    .selectAll()
+    .where('slug', '=', slug)
+    .executeTakeFirst();
+  return row ? presentGroup(row) : undefined;
+}
+
+export async function findGroupById(db: Db, id: string): Promise<Group | undefined> {
+  const row = await db.kysely
+    .selectFrom('groups')
+    .selectAll()
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row ? presentGroup(row) : undefined;
+}
+
+/** The viewer's standing in a group: admin flag and membership. */
+export async function viewerOf(db: Db, groupId: string, userId: string | null): Promise<Viewer> {
+  if (!userId) return { userId: null, isAdmin: false, membership: null };
+  const row = await db.kysely
+    .selectFrom('users')
+    .leftJoin('memberships', (join) =>
+      join.onRef('memberships.user_id', '=', 'users.id').on('memberships.group_id', '=', groupId)
+    )
+    .select(['users.is_admin', 'memberships.role', 'memberships.status'])
+    .where('users.id', '=', userId)
+    .executeTakeFirst();
+  if (!row) return { userId: null, isAdmin: false, membership: null };
+  return {
+    userId,
+    isAdmin: toBool(row.is_admin),
+    membership:
+      row.role && row.status
+        ? { role: row.role as Role, status: row.status as MembershipStatus }
+        : null
+  };
+}
+
+export type MembershipRow = Selectable<MembershipsTable>;

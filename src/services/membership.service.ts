@@ -1,0 +1,384 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/database.ts';
+import { toBool, toDate } from '../db/values.ts';
+import type { MembershipStatus, Role } from '../domain/group-policy.ts';
+import { normalizeTag } from '../domain/tags.ts';
+import { recordAudit } from './audit.service.ts';
+import type { Group } from './group.service.ts';
+import { isUniqueViolation } from './profile.service.ts';
+
+/** Why a membership change was refused. */
+export type MembershipProblem =
+  'alreadyMember' | 'notMember' | 'ownerMustTransfer' | 'notPending' | 'banned';
+
+export class MembershipError extends Error {
+  readonly problem: MembershipProblem;
+  constructor(problem: MembershipProblem) {
+    super(problem);
+    this.name = 'MembershipError';
+    this.problem = problem;
+  }
+}
+
+/** A member as the directory and organizers see them. */
+export interface Member {
+  userId: string;
+  displayName: string;
+  handle: string;
+  tags: string[];
+  city: string | null;
+  role: Role;
+  status: MembershipStatus;
+  answers: string[];
+  joinedAt: Date;
+}
+
+const parse = (json: string): string[] => {
+  try {
+    const v: unknown = JSON.parse(json);
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+  } catch {
+    return [];
+  }
+};
+
+const now = () => new Date().toISOString();
+
+/**
+ * Joins an open group (active at once) or asks to join an approval group (pending, with answers).
+ * Returns the new status. A second attempt raises `alreadyMember`; a banned person `banned`.
+ */
+export async function joinGroup(
+  db: Db,
+  group: Group,
+  userId: string,
+  answers: string[]
+): Promise<MembershipStatus> {
+  const status: MembershipStatus = group.joinPolicy === 'open' ? 'active' : 'pending';
+  try {
+    await db.kysely.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('memberships')
+        .values({
+          group_id: group.id,
+          user_id: userId,
+          role: 'member',
+          status,
+          answers: JSON.stringify(answers),
+          created_at: now(),
+          updated_at: now()
+        })
+        .execute();
+      if (status === 'active') {
+        await trx
+          .updateTable('groups')
+          .set({ member_count: sql`member_count + 1` })
+          .where('id', '=', group.id)
+          .execute();
+      }
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) {
+      const existing = await membershipOf(db, group.id, userId);
+      throw new MembershipError(existing?.status === 'banned' ? 'banned' : 'alreadyMember');
+    }
+    throw error;
+  }
+  return status;
+}
+
+/** Leaves a group or withdraws a request. The owner must transfer ownership first. */
+export async function leaveGroup(db: Db, group: Group, userId: string): Promise<void> {
+  await db.kysely.transaction().execute(async (trx) => {
+    const row = await trx
+      .selectFrom('memberships')
+      .select(['role', 'status'])
+      .where('group_id', '=', group.id)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    if (!row || row.status === 'banned') throw new MembershipError('notMember');
+    if (row.role === 'owner') throw new MembershipError('ownerMustTransfer');
+    await trx
+      .deleteFrom('memberships')
+      .where('group_id', '=', group.id)
+      .where('user_id', '=', userId)
+      .execute();
+    if (row.status === 'active') {
+      await trx
+        .updateTable('groups')
+        .set({ member_count: sql`member_count - 1` })
+        .where('id', '=', group.id)
+        .execute();
+    }
+  });
+}
+
+export async function membershipOf(
+  db: Db,
+  groupId: string,
+  userId: string
+): Promise<{ role: Role; status: MembershipStatus } | undefined> {
+  const row = await db.kysely
+    .selectFrom('memberships')
+    .select(['role', 'status'])
+    .where('group_id', '=', groupId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return row ? { role: row.role as Role, status: row.status as MembershipStatus } : undefined;
+}
+
+/** Approves or declines a pending request; both are audited. */
+export async function decideRequest(
+  db: Db,
+  group: Group,
+  actorId: string,
+  userId: string,
+  approve: boolean
+): Promise<void> {
+  await db.kysely.transaction().execute(async (trx) => {
+    const row = await trx
+      .selectFrom('memberships')
+      .select('status')
+      .where('group_id', '=', group.id)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    if (row?.status !== 'pending') throw new MembershipError('notPending');
+    if (approve) {
+      await trx
+        .updateTable('memberships')
+        .set({ status: 'active', updated_at: now() })
+        .where('group_id', '=', group.id)
+        .where('user_id', '=', userId)
+        .execute();
+      await trx
+        .updateTable('groups')
+        .set({ member_count: sql`member_count + 1` })
+        .where('id', '=', group.id)
+        .execute();
+    } else {
+      await trx
+        .deleteFrom('memberships')
+        .where('group_id', '=', group.id)
+        .where('user_id', '=', userId)
+        .execute();
+    }
+    await recordAudit(trx, {
+      groupId: group.id,
+      actorId,
+      action: approve ? 'member.approved' : 'member.declined',
+      subjectUserId: userId
+    });
+  });
+}
+
+/** Changes an active member's role (never to or from owner: that is a transfer). */
+export async function setRole(
+  db: Db,
+  group: Group,
+  actorId: string,
+  userId: string,
+  role: Role
+): Promise<void> {
+  await db.kysely.transaction().execute(async (trx) => {
+    const row = await trx
+      .selectFrom('memberships')
+      .select(['role', 'status'])
+      .where('group_id', '=', group.id)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    if (row?.status !== 'active') throw new MembershipError('notMember');
+    await trx
+      .updateTable('memberships')
+      .set({ role, updated_at: now() })
+      .where('group_id', '=', group.id)
+      .where('user_id', '=', userId)
+      .execute();
+    await recordAudit(trx, {
+      groupId: group.id,
+      actorId,
+      action: 'member.role-changed',
+      subjectUserId: userId,
+      details: { from: row.role, to: role }
+    });
+  });
+}
+
+/** Removes a member (they may join again) or bans them (they may not, and lose sight of private content). */
+export async function removeMember(
+  db: Db,
+  group: Group,
+  actorId: string,
+  userId: string,
+  ban: boolean
+): Promise<void> {
+  await db.kysely.transaction().execute(async (trx) => {
+    const row = await trx
+      .selectFrom('memberships')
+      .select(['role', 'status'])
+      .where('group_id', '=', group.id)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    if (row?.role === 'owner') throw new MembershipError('ownerMustTransfer');
+    if (!ban && (!row || row.status === 'banned')) throw new MembershipError('notMember');
+    if (ban) {
+      await trx
+        .insertInto('memberships')
+        .values({
+          group_id: group.id,
+          user_id: userId,
+          role: 'member',
+          status: 'banned',
+          created_at: now(),
+          updated_at: now()
+        })
+        .onConflict((oc) =>
+          oc
+            .columns(['group_id', 'user_id'])
+            .doUpdateSet({ role: 'member', status: 'banned', updated_at: now() })
+        )
+        .execute();
+    } else {
+      await trx
+        .deleteFrom('memberships')
+        .where('group_id', '=', group.id)
+        .where('user_id', '=', userId)
+        .execute();
+    }
+    if (row?.status === 'active') {
+      await trx
+        .updateTable('groups')
+        .set({ member_count: sql`member_count - 1` })
+        .where('id', '=', group.id)
+        .execute();
+    }
+    await recordAudit(trx, {
+      groupId: group.id,
+      actorId,
+      action: ban ? 'member.banned' : 'member.removed',
+      subjectUserId: userId,
+      details: row ? { role: row.role, status: row.status } : {}
+    });
+  });
+}
+
+/** Makes an active member the owner; the previous owner becomes an organizer. A group keeps exactly one owner. */
+export async function transferOwnership(
+  db: Db,
+  group: Group,
+  actorId: string,
+  userId: string
+): Promise<void> {
+  await db.kysely.transaction().execute(async (trx) => {
+    const target = await trx
+      .selectFrom('memberships')
+      .select(['role', 'status'])
+      .where('group_id', '=', group.id)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    if (target?.status !== 'active') throw new MembershipError('notMember');
+    await trx
+      .updateTable('memberships')
+      .set({ role: 'organizer', updated_at: now() })
+      .where('group_id', '=', group.id)
+      .where('role', '=', 'owner')
+      .execute();
+    await trx
+      .updateTable('memberships')
+      .set({ role: 'owner', updated_at: now() })
+      .where('group_id', '=', group.id)
+      .where('user_id', '=', userId)
+      .execute();
+    await recordAudit(trx, {
+      groupId: group.id,
+      actorId,
+      action: 'group.ownership-transferred',
+      subjectUserId: userId
+    });
+  });
+}
+
+/**
+ * The member directory: active members matching a name and/or an interest tag. Members who hid
+ * themselves are left out unless `includeHidden` (organizers).
+ */
+export async function listMembers(
+  db: Db,
+  groupId: string,
+  options: {
+    status: MembershipStatus;
+    q?: string | undefined;
+    tag?: string | undefined;
+    includeHidden: boolean;
+    limit?: number;
+  }
+): Promise<Member[]> {
+  let query = db.kysely
+    .selectFrom('memberships as m')
+    .innerJoin('users as u', 'u.id', 'm.user_id')
+    .select([
+      'u.id',
+      'u.name',
+      'u.handle',
+      'u.tags',
+      'u.city',
+      'm.role',
+      'm.status',
+      'm.answers',
+      'm.hidden_in_directory',
+      'm.created_at'
+    ])
+    .where('m.group_id', '=', groupId)
+    .where('m.status', '=', options.status);
+  if (!options.includeHidden)
+    query = query.where('m.hidden_in_directory', '=', db.dialect === 'sqlite' ? 0 : false);
+  if (options.q) {
+    const pattern = `%${options.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    query = query.where((eb) =>
+      eb.or([
+        eb(eb.fn('lower', ['u.name']), 'like', sql<string>`${pattern} escape '\\'`),
+        eb(eb.fn('lower', ['u.handle']), 'like', sql<string>`${pattern} escape '\\'`)
+      ])
+    );
+  }
+  const rows = await query
+    .orderBy('u.name')
+    .orderBy('u.id')
+    .limit(options.limit ?? 500)
+    .execute();
+  const tag = options.tag ? normalizeTag(options.tag) : undefined;
+  return rows
+    .map((r) => ({
+      userId: r.id,
+      displayName: r.name,
+      handle: r.handle,
+      tags: parse(r.tags),
+      city: r.city,
+      role: r.role as Role,
+      status: r.status as MembershipStatus,
+      answers: parse(r.answers),
+      hidden: toBool(r.hidden_in_directory),
+      joinedAt: toDate(r.created_at)
+    }))
+    .filter((m) => !tag || m.tags.includes(tag))
+    .map(({ hidden: _hidden, ...member }) => member);
+}
+
+/** Shows or hides the user in a group's member directory. */
+export async function setDirectoryVisibility(
+  db: Db,
+  groupId: string,
+  userId: string,
+  hidden: boolean
+): Promise<void> {
+  const result = await db.kysely
+    .updateTable('memberships')
+    .set({
+      hidden_in_directory: db.dialect === 'sqlite' ? (hidden ? 1 : 0) : hidden,
+      updated_at: now()
+    })
+    .where('group_id', '=', groupId)
+    .where('user_id', '=', userId)
+    .where('status', '!=', 'banned')
+    .executeTakeFirst();
+  if (result.numUpdatedRows === 0n) throw new MembershipError('notMember');
+}
