@@ -1,0 +1,433 @@
+import { beforeAll, expect, it } from 'vitest';
+import { describeWithApp, type TestApp } from '../../../test/test-app.ts';
+
+const base = {
+  name: 'Azure Meetup Munich',
+  kind: 'meetup',
+  timeZone: 'Europe/Berlin',
+  visibility: 'public',
+  joinPolicy: 'open'
+};
+
+describeWithApp('groups and membership', (app) => {
+  let t: TestApp;
+  let admin: { id: string; cookie: string };
+  beforeAll(async () => {
+    t = app();
+    const a = await t.buildUser({ name: 'Admin' });
+    admin = { id: a.id, cookie: await t.logIn(a.email) };
+  });
+  const person = async (name: string) => {
+    const u = await t.buildUser({ name });
+    return { id: u.id, cookie: await t.logIn(u.email) };
+  };
+
+  it('creates a group with normalized tags and sanitized description; its creator owns it', async () => {
+    const owner = await person('Olga Owner');
+    const res = await t.request({
+      method: 'POST',
+      url: '/api/v1/groups',
+      cookie: owner.cookie,
+      body: {
+        ...base,
+        slug: 'Azure-Munich',
+        description: 'We meet **monthly** <script>x()</script>',
+        tags: ['Azure', 'azure', 'DevOps', 'Data Engineering'],
+        city: 'München',
+        country: 'de',
+        latitude: 48.137,
+        longitude: 11.575,
+        websiteUrl: 'https://example.com/azure'
+      }
+    });
+    expect(res.statusCode).toBe(201);
+    const group = res.json();
+    expect(group).toMatchObject({
+      slug: 'azure-munich',
+      viewer: { role: 'owner', status: 'active', canManage: true, canJoin: false },
+      details: { tags: ['azure', 'devops', 'data-engineering'], country: 'DE', memberCount: 1 }
+    });
+    expect(group.descriptionHtml).toContain('<strong>monthly</strong>');
+    expect(group.descriptionHtml).not.toContain('<script');
+    expect(group.details.organizers).toEqual([
+      { userId: owner.id, displayName: 'Olga Owner', handle: expect.any(String), role: 'owner' }
+    ]);
+
+    const taken = await t.request({
+      method: 'POST',
+      url: '/api/v1/groups',
+      cookie: owner.cookie,
+      body: { ...base, slug: 'azure-munich' }
+    });
+    expect(taken.statusCode).toBe(400);
+    expect(taken.json().errors).toEqual([{ field: 'slug', message: 'This address is taken.' }]);
+  });
+
+  it('refuses invalid group input per field and stores nothing', async () => {
+    const owner = await person('Invalid Ivan');
+    const before = await t.testDb.db.kysely.selectFrom('groups').select('id').execute();
+    const res = await t.request({
+      method: 'POST',
+      url: '/api/v1/groups',
+      cookie: owner.cookie,
+      body: {
+        ...base,
+        slug: '-bad slug-',
+        kind: 'club',
+        timeZone: 'Atlantis/Central',
+        tags: Array.from({ length: 16 }, (_, i) => `tag${i}`),
+        latitude: 95,
+        visibility: 'secret',
+        websiteUrl: 'javascript:alert(1)',
+        ownerId: 'someone-else'
+      }
+    });
+    expect(res.statusCode).toBe(400);
+    const fields = res.json().errors.map((e: { field: string }) => e.field);
+    expect(fields).toEqual(
+      expect.arrayContaining([
+        'slug',
+        'kind',
+        'timeZone',
+        'tags',
+        'latitude',
+        'visibility',
+        'websiteUrl',
+        'ownerId'
+      ])
+    );
+    expect(await t.testDb.db.kysely.selectFrom('groups').select('id').execute()).toHaveLength(
+      before.length
+    );
+  });
+
+  it('lets only admins create groups when the instance says so', async () => {
+    const member = await person('Mia Member');
+    expect(
+      (
+        await t.request({
+          method: 'PATCH',
+          url: '/api/v1/admin/settings',
+          cookie: member.cookie,
+          body: { groupCreation: 'admins' }
+        })
+      ).statusCode
+    ).toBe(404);
+    const set = await t.request({
+      method: 'PATCH',
+      url: '/api/v1/admin/settings',
+      cookie: admin.cookie,
+      body: { groupCreation: 'admins' }
+    });
+    expect(set.json()).toEqual({ groupCreation: 'admins' });
+    const denied = await t.request({
+      method: 'POST',
+      url: '/api/v1/groups',
+      cookie: member.cookie,
+      body: { ...base, slug: 'not-allowed' }
+    });
+    expect(denied.statusCode).toBe(403);
+    const allowed = await t.request({
+      method: 'POST',
+      url: '/api/v1/groups',
+      cookie: admin.cookie,
+      body: { ...base, slug: 'admins-only' }
+    });
+    expect(allowed.statusCode).toBe(201);
+    await t.request({
+      method: 'PATCH',
+      url: '/api/v1/admin/settings',
+      cookie: admin.cookie,
+      body: { groupCreation: 'anyone' }
+    });
+  });
+
+  it('runs an approval group: answers required, request, approval, private content, counts and audit', async () => {
+    const owner = await person('Paula Practice');
+    const applicant = await person('Arne Applicant');
+    const created = await t.request({
+      method: 'POST',
+      url: '/api/v1/groups',
+      cookie: owner.cookie,
+      body: {
+        ...base,
+        slug: 'devops-cop',
+        name: 'DevOps & Cloud Engineering CoP',
+        kind: 'practice',
+        visibility: 'private',
+        joinPolicy: 'approval',
+        tags: ['devops'],
+        joinQuestions: ['Which team are you in?']
+      }
+    });
+    expect(created.statusCode).toBe(201);
+    const outside = (
+      await t.request({ method: 'GET', url: '/api/v1/groups/devops-cop', cookie: applicant.cookie })
+    ).json();
+    expect(outside).toMatchObject({
+      name: 'DevOps & Cloud Engineering CoP',
+      details: null,
+      viewer: { canJoin: true }
+    });
+
+    const noAnswer = await t.request({
+      method: 'POST',
+      url: '/api/v1/groups/devops-cop/join',
+      cookie: applicant.cookie,
+      body: {}
+    });
+    expect(noAnswer.statusCode).toBe(400);
+    expect(noAnswer.json().errors).toEqual([
+      { field: 'answers.0', message: 'This field is required.' }
+    ]);
+    const join = await t.request({
+      method: 'POST',
+      url: '/api/v1/groups/devops-cop/join',
+      cookie: applicant.cookie,
+      body: { answers: ['Platform'] }
+    });
+    expect(join.json()).toEqual({ status: 'pending' });
+    const again = await t.request({
+      method: 'POST',
+      url: '/api/v1/groups/devops-cop/join',
+      cookie: applicant.cookie,
+      body: { answers: ['Platform'] }
+    });
+    expect(again.statusCode).toBe(409);
+
+    const requests = (
+      await t.request({
+        method: 'GET',
+        url: '/api/v1/groups/devops-cop/requests',
+        cookie: owner.cookie
+      })
+    ).json();
+    expect(requests.items).toEqual([
+      expect.objectContaining({ userId: applicant.id, status: 'pending', answers: ['Platform'] })
+    ]);
+    expect(
+      (
+        await t.request({
+          method: 'POST',
+          url: `/api/v1/groups/devops-cop/requests/${applicant.id}/approve`,
+          cookie: owner.cookie
+        })
+      ).statusCode
+    ).toBe(204);
+
+    const inside = (
+      await t.request({ method: 'GET', url: '/api/v1/groups/devops-cop', cookie: applicant.cookie })
+    ).json();
+    expect(inside.details).toMatchObject({ tags: ['devops'], memberCount: 2 });
+    expect(inside.viewer).toMatchObject({ role: 'member', status: 'active' });
+    const audit = (
+      await t.request({
+        method: 'GET',
+        url: '/api/v1/groups/devops-cop/audit',
+        cookie: owner.cookie
+      })
+    ).json();
+    expect(audit.items.map((e: { action: string }) => e.action)).toEqual([
+      'member.approved',
+      'group.created'
+    ]);
+    expect(audit.items[0]).toMatchObject({
+      actorId: owner.id,
+      subjectUserId: applicant.id,
+      subjectName: 'Arne Applicant'
+    });
+  });
+
+  it('bans for good, keeps one owner, and logs role changes and removals', async () => {
+    const owner = await person('Otto Owner');
+    const organizer = await person('Ola Organizer');
+    const member = await person('Max Member');
+    await t.request({
+      method: 'POST',
+      url: '/api/v1/groups',
+      cookie: owner.cookie,
+      body: { ...base, slug: 'k8s-hamburg' }
+    });
+    for (const p of [organizer, member]) {
+      expect(
+        (
+          await t.request({
+            method: 'POST',
+            url: '/api/v1/groups/k8s-hamburg/join',
+            cookie: p.cookie,
+            body: {}
+          })
+        ).json()
+      ).toEqual({ status: 'active' });
+    }
+    expect(
+      (
+        await t.request({
+          method: 'PATCH',
+          url: `/api/v1/groups/k8s-hamburg/members/${organizer.id}`,
+          cookie: owner.cookie,
+          body: { role: 'organizer' }
+        })
+      ).statusCode
+    ).toBe(204);
+    // Organizers manage members, not other organizers or the owner.
+    expect(
+      (
+        await t.request({
+          method: 'DELETE',
+          url: `/api/v1/groups/k8s-hamburg/members/${owner.id}`,
+          cookie: organizer.cookie
+        })
+      ).statusCode
+    ).toBe(403);
+    expect(
+      (
+        await t.request({
+          method: 'PATCH',
+          url: `/api/v1/groups/k8s-hamburg/members/${member.id}`,
+          cookie: organizer.cookie,
+          body: { role: 'organizer' }
+        })
+      ).statusCode
+    ).toBe(403);
+    expect(
+      (
+        await t.request({
+          method: 'POST',
+          url: '/api/v1/groups/k8s-hamburg/leave',
+          cookie: owner.cookie
+        })
+      ).statusCode
+    ).toBe(409);
+
+    expect(
+      (
+        await t.request({
+          method: 'POST',
+          url: `/api/v1/groups/k8s-hamburg/members/${member.id}/ban`,
+          cookie: organizer.cookie
+        })
+      ).statusCode
+    ).toBe(204);
+    const rejoin = await t.request({
+      method: 'POST',
+      url: '/api/v1/groups/k8s-hamburg/join',
+      cookie: member.cookie,
+      body: {}
+    });
+    expect(rejoin.statusCode).toBe(403);
+    expect(
+      (
+        await t.request({ method: 'GET', url: '/api/v1/groups/k8s-hamburg', cookie: owner.cookie })
+      ).json().details.memberCount
+    ).toBe(2);
+
+    expect(
+      (
+        await t.request({
+          method: 'POST',
+          url: '/api/v1/groups/k8s-hamburg/transfer',
+          cookie: owner.cookie,
+          body: { userId: organizer.id }
+        })
+      ).statusCode
+    ).toBe(204);
+    const owners = await t.testDb.db.kysely
+      .selectFrom('memberships')
+      .innerJoin('groups', 'groups.id', 'memberships.group_id')
+      .select('memberships.user_id')
+      .where('groups.slug', '=', 'k8s-hamburg')
+      .where('memberships.role', '=', 'owner')
+      .execute();
+    expect(owners.map((o) => o.user_id)).toEqual([organizer.id]);
+    expect(
+      (
+        await t.request({
+          method: 'POST',
+          url: '/api/v1/groups/k8s-hamburg/leave',
+          cookie: owner.cookie
+        })
+      ).statusCode
+    ).toBe(204);
+    const actions = (
+      await t.request({
+        method: 'GET',
+        url: '/api/v1/groups/k8s-hamburg/audit',
+        cookie: organizer.cookie
+      })
+    )
+      .json()
+      .items.map((e: { action: string }) => e.action);
+    expect(actions).toEqual([
+      'group.ownership-transferred',
+      'member.banned',
+      'member.role-changed',
+      'group.created'
+    ]);
+  });
+
+  it('searches the member directory by name and tag, leaving out those who hid themselves', async () => {
+    const owner = await person('Dora Directory');
+    await t.request({
+      method: 'POST',
+      url: '/api/v1/groups',
+      cookie: owner.cookie,
+      body: { ...base, slug: 'terraform-users' }
+    });
+    const tf = await person('Terry Form');
+    const shy = await person('Shy Terraformer');
+    for (const [p, tags] of [
+      [tf, ['Terraform', 'aws']],
+      [shy, ['terraform']]
+    ] as const) {
+      await t.request({ method: 'PATCH', url: '/api/v1/me', cookie: p.cookie, body: { tags } });
+      await t.request({
+        method: 'POST',
+        url: '/api/v1/groups/terraform-users/join',
+        cookie: p.cookie,
+        body: {}
+      });
+    }
+    await t.request({
+      method: 'PATCH',
+      url: '/api/v1/groups/terraform-users/membership',
+      cookie: shy.cookie,
+      body: { hiddenInDirectory: true }
+    });
+    const byTag = (
+      await t.request({
+        method: 'GET',
+        url: '/api/v1/groups/terraform-users/members?tag=Terraform',
+        cookie: tf.cookie
+      })
+    ).json();
+    expect(byTag.items.map((m: { displayName: string }) => m.displayName)).toEqual(['Terry Form']);
+    const byName = (
+      await t.request({
+        method: 'GET',
+        url: '/api/v1/groups/terraform-users/members?q=terr',
+        cookie: tf.cookie
+      })
+    ).json();
+    expect(byName.items.map((m: { displayName: string }) => m.displayName)).toEqual(['Terry Form']);
+    const organizerView = (
+      await t.request({
+        method: 'GET',
+        url: '/api/v1/groups/terraform-users/members?tag=terraform',
+        cookie: owner.cookie
+      })
+    ).json();
+    expect(organizerView.items.map((m: { displayName: string }) => m.displayName).sort()).toEqual([
+      'Shy Terraformer',
+      'Terry Form'
+    ]);
+    const wildcard = (
+      await t.request({
+        method: 'GET',
+        url: '/api/v1/groups/terraform-users/members?q=%25',
+        cookie: tf.cookie
+      })
+    ).json();
+    expect(wildcard.items).toEqual([]);
+  });
+});
