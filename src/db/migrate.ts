@@ -3,12 +3,14 @@ import { type Migration, type MigrationResultSet, Migrator } from 'kysely/migrat
 import * as accounts from './migrations/2026-11-23-001-accounts.ts';
 import * as jobs from './migrations/2026-11-23-002-jobs.ts';
 import * as groups from './migrations/2026-11-23-003-groups.ts';
+import * as groupSearch from './migrations/2026-11-23-004-group-search.ts';
 
 /** Every migration, in order. Migrations are frozen: never edit one that has shipped, add a new one. */
 export const migrations: Record<string, Migration> = {
   '2026-11-23-001-accounts': accounts,
   '2026-11-23-002-jobs': jobs,
-  '2026-11-23-003-groups': groups
+  '2026-11-23-003-groups': groups,
+  '2026-11-23-004-group-search': groupSearch
 };
 
 /** Brings the schema up to date; throws with the failing migration's name if one fails. */

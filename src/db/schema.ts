@@ -8,7 +8,11 @@ export type Timestamp = ColumnType<Date | string, Date | string, Date | string>;
 /** 0/1 on SQLite, boolean on PostgreSQL. Read through `toBool()`. */
 export type Bool = ColumnType<boolean | number, boolean | number, boolean | number>;
 /** A boolean column with a database default (optional on insert). */
-export type DefaultBool = ColumnType<boolean | number, boolean | number | undefined, boolean | number>;
+export type DefaultBool = ColumnType<
+  boolean | number,
+  boolean | number | undefined,
+  boolean | number
+>;
 
 export interface UsersTable {
   id: string;

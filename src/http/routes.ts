@@ -4,6 +4,7 @@ import { adminRoutes } from './routes/admin/admin.routes.ts';
 import { authRoutes } from './routes/auth/auth.routes.ts';
 import { groupRoutes } from './routes/groups/groups.routes.ts';
 import { memberRoutes } from './routes/groups/members.routes.ts';
+import { groupSearchRoutes } from './routes/groups/search.routes.ts';
 import { meRoutes } from './routes/me/me.routes.ts';
 import { sessionRoutes } from './routes/sessions/sessions.routes.ts';
 import { tokenRoutes } from './routes/tokens/tokens.routes.ts';
@@ -15,8 +16,8 @@ import { tokenRoutes } from './routes/tokens/tokens.routes.ts';
  * public   POST /auth/sign-up, /auth/log-in, /auth/log-out, /auth/verify-email,
  *               /auth/resend-verification, /auth/forgot-password, /auth/reset-password
  * user     GET /me, PATCH /me (write token), GET /me/tokens
- *          GET /groups/:slug, GET /groups/:slug/members (404 when the caller may not see them)
- * user     POST /groups, POST /groups/:slug/join, /leave, PATCH /groups/:slug/membership
+ *          GET /groups (search), GET /groups/:slug, GET /groups/:slug/members (404 when hidden from the caller)
+ * user     POST /groups, GET /me/groups, POST /groups/:slug/join, /leave, PATCH /groups/:slug/membership
  * group    PATCH /groups/:slug, GET /groups/:slug/requests, POST …/requests/:userId/approve|decline,
  *  staff   PATCH|DELETE /groups/:slug/members/:userId, POST …/members/:userId/ban,
  *          GET /groups/:slug/audit  (organizers and owner; rules in domain/group-policy.ts)
@@ -32,5 +33,6 @@ export async function registerApiRoutes(app: FastifyInstance, ctx: AppContext): 
   await app.register(tokenRoutes, ctx);
   await app.register(groupRoutes, ctx);
   await app.register(memberRoutes, ctx);
+  await app.register(groupSearchRoutes, ctx);
   await app.register(adminRoutes, ctx);
 }

@@ -279,3 +279,24 @@ export async function viewerOf(db: Db, groupId: string, userId: string | null): 
 }
 
 export type MembershipRow = Selectable<MembershipsTable>;
+
+/** The groups a user belongs to or asked to join, by name. */
+export async function myGroups(
+  db: Db,
+  userId: string
+): Promise<{ group: Group; role: Role; status: 'active' | 'pending' }[]> {
+  const rows = await db.kysely
+    .selectFrom('memberships as m')
+    .innerJoin('groups as g', 'g.id', 'm.group_id')
+    .selectAll('g')
+    .select(['m.role as membership_role', 'm.status as membership_status'])
+    .where('m.user_id', '=', userId)
+    .where('m.status', 'in', ['active', 'pending'])
+    .orderBy('g.name')
+    .execute();
+  return rows.map((r) => ({
+    group: presentGroup(r),
+    role: r.membership_role as Role,
+    status: r.membership_status === 'active' ? 'active' : 'pending'
+  }));
+}
