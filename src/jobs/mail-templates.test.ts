@@ -17,6 +17,10 @@ function paramsFor(template: MailTemplate, name = 'Ada Lovelace'): Record<string
       return { name, url: URL_, newEmail: 'ada.new@example.com' };
     case 'password-changed':
       return { name };
+    case 'group-invitation':
+      return { name, url: URL_, groupName: 'Azure Meetup München', inviterName: 'Olga Owner' };
+    case 'join-request':
+      return { name, url: URL_, groupName: 'DevOps and Cloud CoP', applicantName: 'Arne' };
   }
 }
 
@@ -71,12 +75,15 @@ describe('renderMail', () => {
         const catalog: Record<string, Record<string, string>> = locale === 'de' ? de : en;
         const section = catalog[template] ?? {};
 
-        expect(mail.subject).toBe(section.subject);
+        const params = paramsFor(template);
+        const fill = (text = '') =>
+          text.replace(/\{\{(\w+)\}\}/g, (_, k: string) => params[k] ?? '');
+        expect(mail.subject).toBe(fill(section.subject));
         // No missing key falls back to the key itself.
         for (const part of [mail.subject, mail.text, mail.html])
           expect(part).not.toMatch(new RegExp(`${template}\\.`));
         expect(mail.text).toContain(locale === 'de' ? 'Hallo Ada Lovelace,' : 'Hi Ada Lovelace,');
-        expect(mail.text).toContain(section.footer);
+        expect(mail.text).toContain(fill(section.footer));
         expect(mail.html).toContain(`<html lang="${locale}"`);
         expect(mail.html).toContain(`<title>${mail.subject}</title>`);
 

@@ -15,7 +15,9 @@ export const MAIL_TEMPLATES = [
   'reset-password',
   'account-exists',
   'change-email',
-  'password-changed'
+  'password-changed',
+  'group-invitation',
+  'join-request'
 ] as const satisfies readonly MailTemplate[];
 
 const httpUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' });
@@ -57,6 +59,18 @@ export const mailMessageSchema = z.discriminatedUnion('template', [
     to: recipient,
     locale,
     params: z.object({ name })
+  }),
+  z.object({
+    template: z.literal('group-invitation'),
+    to: recipient,
+    locale,
+    params: z.object({ name, url: httpUrl, groupName: name, inviterName: name })
+  }),
+  z.object({
+    template: z.literal('join-request'),
+    to: recipient,
+    locale,
+    params: z.object({ name, url: httpUrl, groupName: name, applicantName: name })
   })
 ]) satisfies z.ZodType<MailMessage>;
 
@@ -94,12 +108,12 @@ export async function renderMail(message: MailMessage): Promise<RenderedMail> {
       : undefined;
   const content: MailContent = {
     locale: valid.locale,
-    subject: tr(`${key}.subject`),
+    subject: tr(`${key}.subject`, params),
     greeting,
     intro: tr(`${key}.intro`, params),
     link,
     outro: tr(`${key}.outro`, params),
-    footer: tr(`${key}.footer`)
+    footer: tr(`${key}.footer`, params)
   };
   return { subject: content.subject, text: renderText(content), html: renderHtml(content) };
 }
