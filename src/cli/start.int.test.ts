@@ -7,9 +7,7 @@ import type { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 
 /** Starts the real server on a free port and resolves once it listens. */
-async function start(
-  dataDir: string
-): Promise<{
+async function start(dataDir: string): Promise<{
   child: ChildProcessByStdio<null, Readable, Readable>;
   url: string;
   log: () => string;
