@@ -174,6 +174,19 @@ export interface AuditEntriesTable {
   created_at: Timestamp;
 }
 
+export interface GroupInvitationsTable {
+  id: string;
+  group_id: string;
+  email: string;
+  /** SHA-256 of the token in the mailed link, hex. */
+  token_hash: string;
+  invited_by: string | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  accepted_by: string | null;
+  accepted_at: Timestamp | null;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -187,4 +200,5 @@ export interface Database {
   group_tags: GroupTagsTable;
   memberships: MembershipsTable;
   audit_entries: AuditEntriesTable;
+  group_invitations: GroupInvitationsTable;
 }

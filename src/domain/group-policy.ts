@@ -23,6 +23,7 @@ export type GroupAction =
   | 'group.transfer'
   | 'member.list'
   | 'member.review' // see and decide join requests
+  | 'member.invite'
   | 'member.remove'
   | 'member.ban'
   | 'member.setRole'
@@ -76,6 +77,7 @@ export function can(
       return viewer.isAdmin || role !== null || (group.visibility === 'public' && !banned);
     case 'group.update':
     case 'member.review':
+    case 'member.invite':
     case 'member.remove':
     case 'member.ban':
     case 'member.setRole':

@@ -5,6 +5,7 @@ import { authRoutes } from './routes/auth/auth.routes.ts';
 import { groupRoutes } from './routes/groups/groups.routes.ts';
 import { memberRoutes } from './routes/groups/members.routes.ts';
 import { groupSearchRoutes } from './routes/groups/search.routes.ts';
+import { invitationRoutes } from './routes/groups/invitations.routes.ts';
 import { meRoutes } from './routes/me/me.routes.ts';
 import { sessionRoutes } from './routes/sessions/sessions.routes.ts';
 import { tokenRoutes } from './routes/tokens/tokens.routes.ts';
@@ -20,7 +21,8 @@ import { tokenRoutes } from './routes/tokens/tokens.routes.ts';
  * user     POST /groups, GET /me/groups, POST /groups/:slug/join, /leave, PATCH /groups/:slug/membership
  * group    PATCH /groups/:slug, GET /groups/:slug/requests, POST …/requests/:userId/approve|decline,
  *  staff   PATCH|DELETE /groups/:slug/members/:userId, POST …/members/:userId/ban,
- *          GET /groups/:slug/audit  (organizers and owner; rules in domain/group-policy.ts)
+ *          GET /groups/:slug/audit, POST /groups/:slug/invitations (rules in domain/group-policy.ts)
+ * public   GET /invitations/:token;  user: POST /invitations/accept
  * owner    POST /groups/:slug/transfer
  * admin    GET|PATCH /admin/settings
  * session  POST /me/password, POST /me/email, GET /me/sessions, DELETE /me/sessions/:id,
@@ -34,5 +36,6 @@ export async function registerApiRoutes(app: FastifyInstance, ctx: AppContext): 
   await app.register(groupRoutes, ctx);
   await app.register(memberRoutes, ctx);
   await app.register(groupSearchRoutes, ctx);
+  await app.register(invitationRoutes, ctx);
   await app.register(adminRoutes, ctx);
 }

@@ -3,6 +3,9 @@ import type { Db } from '../db/database.ts';
 import { toBool, toDate } from '../db/values.ts';
 import type { MembershipStatus, Role } from '../domain/group-policy.ts';
 import { normalizeTag } from '../domain/tags.ts';
+import { isLocale } from '../i18n/i18n.ts';
+import type { JobQueue } from '../jobs/job-queue.ts';
+import { MAIL_QUEUE, type MailMessage } from '../jobs/mail-message.ts';
 import { recordAudit } from './audit.service.ts';
 import type { Group } from './group.service.ts';
 import { isUniqueViolation } from './profile.service.ts';
@@ -381,4 +384,41 @@ export async function setDirectoryVisibility(
     .where('status', '!=', 'banned')
     .executeTakeFirst();
   if (result.numUpdatedRows === 0n) throw new MembershipError('notMember');
+}
+
+/** Mails the group's owner and organizers that someone asked to join (in each one's language). */
+export async function notifyJoinRequest(
+  db: Db,
+  queue: JobQueue,
+  baseUrl: string,
+  group: Group,
+  applicantId: string
+): Promise<void> {
+  const applicant = await db.kysely
+    .selectFrom('users')
+    .select('name')
+    .where('id', '=', applicantId)
+    .executeTakeFirst();
+  const staff = await db.kysely
+    .selectFrom('memberships as m')
+    .innerJoin('users as u', 'u.id', 'm.user_id')
+    .select(['u.email', 'u.name', 'u.language'])
+    .where('m.group_id', '=', group.id)
+    .where('m.status', '=', 'active')
+    .where('m.role', 'in', ['owner', 'organizer'])
+    .execute();
+  for (const person of staff) {
+    const message: MailMessage = {
+      template: 'join-request',
+      to: person.email,
+      locale: isLocale(person.language) ? person.language : 'en',
+      params: {
+        name: person.name,
+        url: `${baseUrl}/groups/${group.slug}/requests`,
+        groupName: group.name,
+        applicantName: applicant?.name ?? ''
+      }
+    };
+    await queue.enqueue(MAIL_QUEUE, message);
+  }
 }

@@ -430,4 +430,101 @@ describeWithApp('groups and membership', (app) => {
     ).json();
     expect(wildcard.items).toEqual([]);
   });
+
+  it('mails organizers about join requests and lets invited people into hidden groups, once', async () => {
+    const owner = await person('Ines Inviter');
+    const organizer = await person('Oskar Organizer');
+    const guest = await t.buildUser({ name: 'Gina Guest' });
+    const guestCookie = await t.logIn(guest.email);
+    await t.request({
+      method: 'POST',
+      url: '/api/v1/groups',
+      cookie: owner.cookie,
+      body: { ...base, slug: 'inner-circle', visibility: 'hidden', joinPolicy: 'invitation' }
+    });
+    await t.request({
+      method: 'POST',
+      url: '/api/v1/groups',
+      cookie: owner.cookie,
+      body: { ...base, slug: 'ask-first', joinPolicy: 'approval' }
+    });
+    await t.request({
+      method: 'POST',
+      url: '/api/v1/groups/ask-first/join',
+      cookie: organizer.cookie,
+      body: {}
+    });
+    await t.request({
+      method: 'POST',
+      url: `/api/v1/groups/ask-first/requests/${organizer.id}/approve`,
+      cookie: owner.cookie
+    });
+    await t.request({
+      method: 'PATCH',
+      url: `/api/v1/groups/ask-first/members/${organizer.id}`,
+      cookie: owner.cookie,
+      body: { role: 'organizer' }
+    });
+
+    await t.request({
+      method: 'POST',
+      url: '/api/v1/groups/ask-first/join',
+      cookie: guestCookie,
+      body: {}
+    });
+    const notified = t.queue.mails.filter(
+      (m) => m.template === 'join-request' && m.params.groupName === 'Azure Meetup Munich'
+    );
+    expect(notified.map((m) => m.params.applicantName)).toEqual([
+      'Oskar Organizer',
+      'Gina Guest',
+      'Gina Guest'
+    ]);
+    expect(notified.at(-1)?.params.url).toBe('http://guildhall.test/groups/ask-first/requests');
+
+    expect(
+      (await t.request({ method: 'GET', url: '/api/v1/groups/inner-circle', cookie: guestCookie }))
+        .statusCode
+    ).toBe(404);
+    const sent = await t.request({
+      method: 'POST',
+      url: '/api/v1/groups/inner-circle/invitations',
+      cookie: owner.cookie,
+      body: { email: guest.email }
+    });
+    expect(sent.statusCode).toBe(202);
+    const mail = t.queue.lastMail(guest.email, 'group-invitation');
+    expect(mail.params).toMatchObject({
+      inviterName: 'Ines Inviter',
+      groupName: 'Azure Meetup Munich'
+    });
+    const token = mail.params.url?.split('/invitations/')[1] ?? '';
+    expect(
+      (await t.request({ method: 'GET', url: `/api/v1/invitations/${token}` })).json()
+    ).toEqual({
+      group: { slug: 'inner-circle', name: 'Azure Meetup Munich', description: '' }
+    });
+    const accepted = await t.request({
+      method: 'POST',
+      url: '/api/v1/invitations/accept',
+      cookie: guestCookie,
+      body: { token }
+    });
+    expect(accepted.json()).toEqual({ slug: 'inner-circle' });
+    expect(
+      (
+        await t.request({ method: 'GET', url: '/api/v1/groups/inner-circle', cookie: guestCookie })
+      ).json().viewer
+    ).toMatchObject({ role: 'member', status: 'active' });
+    const reused = await t.request({
+      method: 'POST',
+      url: '/api/v1/invitations/accept',
+      cookie: organizer.cookie,
+      body: { token }
+    });
+    expect(reused.statusCode).toBe(400);
+    expect(
+      (await t.request({ method: 'GET', url: `/api/v1/invitations/${token}` })).statusCode
+    ).toBe(404);
+  });
 });

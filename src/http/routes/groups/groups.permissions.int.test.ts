@@ -86,6 +86,11 @@ const MATRIX: Record<string, [string, string, string]> = {
     '401 403 403 403 403 403 204 204 404',
     '401 404 403 403 403 403 204 204 404'
   ],
+  'POST invitation': [
+    '401 403 403 403 403 202 202 202 403',
+    '401 403 403 403 403 202 202 202 404',
+    '401 404 403 403 403 202 202 202 404'
+  ],
   'GET audit': [
     '401 403 403 403 403 200 200 200 403',
     '401 403 403 403 403 200 200 200 404',
@@ -198,6 +203,11 @@ describeWithApp('group permission matrix', (app) => {
       body: { userId: users.target.id }
     }),
     'GET audit': (s) => ({ method: 'GET', url: `/api/v1/groups/${s}/audit` }),
+    'POST invitation': (s) => ({
+      method: 'POST',
+      url: `/api/v1/groups/${s}/invitations`,
+      body: { email: 'guest@example.com' }
+    }),
     'PATCH membership': (s) => ({
       method: 'PATCH',
       url: `/api/v1/groups/${s}/membership`,

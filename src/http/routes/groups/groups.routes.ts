@@ -11,6 +11,7 @@ import {
   joinGroup,
   leaveGroup,
   listMembers,
+  notifyJoinRequest,
   setDirectoryVisibility
 } from '../../../services/membership.service.ts';
 import { getSettings } from '../../../services/settings.service.ts';
@@ -197,14 +198,17 @@ export const groupRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ctx) =
         const missing = group.joinQuestions.findIndex((_, i) => !answers[i]);
         if (missing >= 0) throw fieldProblem(`answers.${missing}`, 'required');
       }
+      let status: 'active' | 'pending';
       try {
-        return {
-          status: (await joinGroup(db, group, callerOf(request).userId, answers)) as
-            'active' | 'pending'
-        };
+        status = (await joinGroup(db, group, callerOf(request).userId, answers)) as
+          'active' | 'pending';
       } catch (error) {
         return membershipProblem(error);
       }
+      if (status === 'pending') {
+        await notifyJoinRequest(db, ctx.queue, ctx.config.baseUrl, group, callerOf(request).userId);
+      }
+      return { status };
     }
   );
 
