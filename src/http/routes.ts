@@ -7,6 +7,7 @@ import { memberRoutes } from './routes/groups/members.routes.ts';
 import { groupSearchRoutes } from './routes/groups/search.routes.ts';
 import { invitationRoutes } from './routes/groups/invitations.routes.ts';
 import { meRoutes } from './routes/me/me.routes.ts';
+import { networkRoutes } from './routes/networks/networks.routes.ts';
 import { sessionRoutes } from './routes/sessions/sessions.routes.ts';
 import { tokenRoutes } from './routes/tokens/tokens.routes.ts';
 
@@ -24,7 +25,8 @@ import { tokenRoutes } from './routes/tokens/tokens.routes.ts';
  *          GET /groups/:slug/audit, POST /groups/:slug/invitations (rules in domain/group-policy.ts)
  * public   GET /invitations/:token;  user: POST /invitations/accept
  * owner    POST /groups/:slug/transfer
- * admin    GET|PATCH /admin/settings
+ * admin    GET|PATCH /admin/settings, POST /networks, PUT|DELETE /networks/:slug/chapters/:groupSlug
+ * public   GET /networks, GET /networks/:slug
  * session  POST /me/password, POST /me/email, GET /me/sessions, DELETE /me/sessions/:id,
  *          POST /me/sessions/revoke-others, POST /me/tokens, DELETE /me/tokens/:id
  */
@@ -37,5 +39,6 @@ export async function registerApiRoutes(app: FastifyInstance, ctx: AppContext): 
   await app.register(memberRoutes, ctx);
   await app.register(groupSearchRoutes, ctx);
   await app.register(invitationRoutes, ctx);
+  await app.register(networkRoutes, ctx);
   await app.register(adminRoutes, ctx);
 }
