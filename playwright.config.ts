@@ -22,7 +22,7 @@ function chromium(): LaunchOptions {
 export default defineConfig({
   testDir: 'e2e',
   // One server, one rate limiter: keep the number of log-ins low and predictable.
-  workers: 3,
+  workers: 2,
   fullyParallel: false,
   forbidOnly: Boolean(process.env.CI),
   retries: 0,

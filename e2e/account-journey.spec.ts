@@ -33,6 +33,11 @@ test('sign up, verify, log in, switch to German, edit the profile, create and re
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(
     `Welcome, ${account.displayName}!`
   );
+  // The API's session cookie reached the browser through the page's form action.
+  const cookies = await page.context().cookies();
+  expect(cookies.find((cookie) => cookie.name.endsWith('guildhall.session_token'))).toMatchObject({
+    httpOnly: true
+  });
 
   // Switch to German: the page, <html lang> and (saved on the account) the next visit follow.
   await page.getByRole('button', { name: 'Deutsch' }).click();
@@ -44,6 +49,8 @@ test('sign up, verify, log in, switch to German, edit the profile, create and re
     'aria-pressed',
     'true'
   );
+  const language = await page.request.get('/api/v1/me');
+  expect(((await language.json()) as { language: string }).language).toBe('de');
 
   // Edit the profile.
   await page.getByRole('link', { name: 'Einstellungen' }).click();
@@ -107,4 +114,10 @@ test('sign up, verify, log in, switch to German, edit the profile, create and re
     headers: { authorization: `Bearer ${secret}` }
   });
   expect(after.status()).toBe(401);
+
+  // Log out: the session cookie is gone and the header offers to log in again.
+  await page.locator('header').getByRole('button', { name: 'Abmelden' }).click();
+  await expect(page.locator('header').getByRole('link', { name: 'Anmelden' })).toBeVisible();
+  const left = await page.context().cookies();
+  expect(left.find((cookie) => cookie.name.endsWith('guildhall.session_token'))).toBeUndefined();
 });
