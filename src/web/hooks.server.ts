@@ -1,7 +1,7 @@
 import type { Handle, HandleFetch, HandleServerError } from '@sveltejs/kit/hooks';
 import { negotiateLocale } from '../i18n/i18n.ts';
 import type { Me } from '#lib/api-types.ts';
-import { isLocale, LANG_COOKIE } from '#lib/i18n.ts';
+import { isLocale, LANG_COOKIE, translator } from '#lib/i18n.ts';
 import { api } from '#lib/server/api.ts';
 import { injectApi } from '#lib/server/api-bridge.ts';
 import { isTimeZone, TIME_ZONE_COOKIE } from '#lib/time-zones.ts';
@@ -51,13 +51,15 @@ export const handleFetch: HandleFetch = async ({ event, request, fetch }) => {
   if (url.origin === event.url.origin && url.pathname.startsWith('/api/')) {
     const response = await injectApi(event, request);
     if (response) return response;
-    return new Response(
-      JSON.stringify({
+    // Only when the pages run without the server around them (e.g. `vite preview`).
+    const t = translator(event.locals.lang);
+    return Response.json(
+      {
         type: 'about:blank',
-        title: 'Service Unavailable',
+        title: t('errors.unexpectedTitle'),
         status: 503,
-        detail: 'The web UI runs without the API (start it with `guildhall start`).'
-      }),
+        detail: t('errors.unexpected')
+      },
       { status: 503, headers: { 'content-type': 'application/problem+json' } }
     );
   }
