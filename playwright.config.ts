@@ -1,10 +1,10 @@
 import { defineConfig, devices, type LaunchOptions } from '@playwright/test';
 import { BASE_URL, DATA_DIR, PORT } from './e2e/support/server.ts';
 
-/** Debian's Chromium: Playwright's own browser download cannot work here. */
+/** The system's Chromium (scripts/test.ts sets CHROMIUM_PATH): Playwright's download fails here. */
 function chromium(): LaunchOptions {
   return {
-    executablePath: '/usr/bin/chromium',
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: [
       '--no-sandbox',
       '--disable-gpu',
