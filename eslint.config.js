@@ -11,7 +11,8 @@ export default ts.config(
       'data/',
       'node_modules/',
       'test-results/',
-      'playwright-report/'
+      'playwright-report/',
+      '.tmp/'
     ]
   },
   js.configs.recommended,
