@@ -58,6 +58,13 @@ export function createAuth({ config, db, queue, logger }: AuthDeps) {
       additionalFields: {
         handle: { type: 'string', required: false, input: false },
         language: { type: 'string', required: false, input: true, defaultValue: 'en' },
+        timeZone: {
+          type: 'string',
+          required: false,
+          input: true,
+          defaultValue: 'UTC',
+          fieldName: 'time_zone'
+        },
         isAdmin: { type: 'boolean', required: false, input: false, fieldName: 'is_admin' }
       },
       changeEmail: { enabled: true }

@@ -209,6 +209,40 @@ describeWithApp('account lifecycle', (app) => {
     ]);
   });
 
+  it('keeps the language and time zone given at sign-up', async () => {
+    const res = await t.request({
+      method: 'POST',
+      url: '/api/v1/auth/sign-up',
+      body: {
+        email: 'zone@example.com',
+        password: PASSWORD,
+        displayName: 'Zoe',
+        language: 'de',
+        timeZone: 'Europe/Vienna'
+      }
+    });
+    expect(res.statusCode).toBe(202);
+    expect(t.queue.lastMail('zone@example.com', 'verify-email').locale).toBe('de');
+    const token = t.queue.lastToken('zone@example.com', 'verify-email');
+    await t.request({ method: 'POST', url: '/api/v1/auth/verify-email', body: { token } });
+    const cookie = await t.logIn('zone@example.com');
+    expect((await t.request({ method: 'GET', url: '/api/v1/me', cookie })).json()).toMatchObject({
+      language: 'de',
+      timeZone: 'Europe/Vienna'
+    });
+    const bad = await t.request({
+      method: 'POST',
+      url: '/api/v1/auth/sign-up',
+      body: {
+        email: 'zone2@example.com',
+        password: PASSWORD,
+        displayName: 'Zed',
+        timeZone: 'Mars/Base'
+      }
+    });
+    expect(bad.json().errors).toEqual([{ field: 'timeZone', message: expect.any(String) }]);
+  });
+
   it('speaks German when asked', async () => {
     const res = await t.request({
       method: 'POST',

@@ -41,9 +41,15 @@ export const authRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ctx) =>
       }
     },
     async (request, reply) => {
-      const { email, password, displayName, language } = request.body;
+      const { email, password, displayName, language, timeZone } = request.body;
       await auth.api.signUpEmail({
-        body: { email, password, name: displayName, language: language ?? 'en' },
+        body: {
+          email,
+          password,
+          name: displayName,
+          language: language ?? 'en',
+          timeZone: timeZone ?? 'UTC'
+        },
         headers: authHeaders(request, internalToken)
       });
       return reply.code(202).send({ status: 'verification-sent' });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { checkPassword } from '../../../domain/password-policy.ts';
+import { isTimeZone } from '../../../domain/places.ts';
 import { LOCALES } from '../../../i18n/i18n.ts';
 import { commonPasswords } from '../../../services/common-passwords.ts';
 import { meSchema } from '../me/me.schema.ts';
@@ -30,7 +31,10 @@ export const signUpBody = z
     email: emailSchema,
     password: newPasswordSchema,
     displayName: z.string().trim().min(1).max(80).meta({ example: 'Ada Lovelace' }),
-    language: z.enum(LOCALES).optional()
+    language: z.enum(LOCALES).optional(),
+    timeZone: z.string().refine(isTimeZone, { message: 'timeZoneInvalid' }).optional().meta({
+      description: 'IANA time zone for showing times; the browser’s zone is a good default'
+    })
   })
   .superRefine((body, ctx) => {
     if (
