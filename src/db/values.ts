@@ -10,3 +10,13 @@ export function toDate(value: Date | string | null): Date | null {
 export function toBool(value: boolean | number): boolean {
   return value === true || value === 1;
 }
+
+/** Reads a JSON array-of-strings column; anything else reads as an empty list. */
+export function parseJsonList(json: string): string[] {
+  try {
+    const value: unknown = JSON.parse(json);
+    return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+  } catch {
+    return [];
+  }
+}

@@ -3,7 +3,7 @@ import type { Db } from '../db/database.ts';
 import { boundingBox, EARTH_RADIUS_KM, searchTerms } from '../domain/geo.ts';
 import type { GroupKind } from '../domain/group-policy.ts';
 import { normalizeTag } from '../domain/tags.ts';
-import { type Group, presentGroup } from './group.service.ts';
+import { type Group, presentGroup, visibleTo } from './group.service.ts';
 
 export type GroupSort = 'relevance' | 'distance' | 'members' | 'name';
 
@@ -112,19 +112,7 @@ export async function searchGroups(
     .selectAll('g')
     .select([sortKey.as('sort_key'), distance.as('distance_km')]);
   if (!viewer.isAdmin) {
-    inner = inner.where((eb) =>
-      eb.or([
-        eb('g.visibility', '!=', 'hidden'),
-        eb.exists(
-          eb
-            .selectFrom('memberships as m')
-            .select('m.user_id')
-            .whereRef('m.group_id', '=', 'g.id')
-            .where('m.user_id', '=', viewer.userId ?? '')
-            .where('m.status', 'in', ['active', 'pending'])
-        )
-      ])
-    );
+    inner = inner.where(visibleTo(viewer.userId));
   }
   if (match) inner = inner.where(match);
   for (const tag of (query.tags ?? []).map(normalizeTag).filter(Boolean)) {

@@ -1,8 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import type { Selectable, Transaction, Updateable } from 'kysely';
+import type {
+  ExpressionBuilder,
+  Selectable,
+  SqlBool,
+  Expression,
+  Transaction,
+  Updateable
+} from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { Database, GroupsTable, MembershipsTable } from '../db/schema.ts';
-import { toBool, toDate } from '../db/values.ts';
+import { parseJsonList, toBool, toDate } from '../db/values.ts';
 import type {
   GroupKind,
   JoinPolicy,
@@ -70,15 +77,6 @@ export class SlugTakenError extends Error {
   }
 }
 
-function parseList(json: string): string[] {
-  try {
-    const value: unknown = JSON.parse(json);
-    return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
-  } catch {
-    return [];
-  }
-}
-
 export function presentGroup(row: Selectable<GroupsTable>): Group {
   return {
     id: row.id,
@@ -87,7 +85,7 @@ export function presentGroup(row: Selectable<GroupsTable>): Group {
     kind: row.kind === 'practice' ? 'practice' : 'meetup',
     description: row.description,
     descriptionHtml: renderMarkdown(row.description),
-    tags: parseList(row.tags),
+    tags: parseJsonList(row.tags),
     city: row.city,
     country: row.country,
     latitude: row.latitude,
@@ -99,7 +97,7 @@ export function presentGroup(row: Selectable<GroupsTable>): Group {
     codeOfConductUrl: row.code_of_conduct_url,
     visibility: row.visibility as Visibility,
     joinPolicy: row.join_policy as JoinPolicy,
-    joinQuestions: parseList(row.join_questions),
+    joinQuestions: parseJsonList(row.join_questions),
     networkId: row.network_id,
     memberCount: row.member_count,
     createdAt: toDate(row.created_at)
@@ -299,4 +297,26 @@ export async function myGroups(
     role: r.membership_role as Role,
     status: r.membership_status === 'active' ? 'active' : 'pending'
   }));
+}
+
+/**
+ * A filter for queries over `groups as g`: hidden groups only for their members and applicants
+ * (instance admins see everything — they skip this filter).
+ *
+ * @example
+ * db.kysely.selectFrom('groups as g').selectAll('g').where(visibleTo(viewer.userId));
+ */
+export function visibleTo(userId: string | null) {
+  return (eb: ExpressionBuilder<Database & { g: GroupsTable }, 'g'>): Expression<SqlBool> =>
+    eb.or([
+      eb('g.visibility', '!=', 'hidden'),
+      eb.exists(
+        eb
+          .selectFrom('memberships as m')
+          .select('m.user_id')
+          .whereRef('m.group_id', '=', 'g.id')
+          .where('m.user_id', '=', userId ?? '')
+          .where('m.status', 'in', ['active', 'pending'])
+      )
+    ]);
 }

@@ -1,5 +1,4 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import { toDate } from '../db/values.ts';
 import { isLocale } from '../i18n/i18n.ts';
@@ -7,7 +6,7 @@ import type { JobQueue } from '../jobs/job-queue.ts';
 import { MAIL_QUEUE, type MailMessage } from '../jobs/mail-message.ts';
 import { recordAudit } from './audit.service.ts';
 import type { Group } from './group.service.ts';
-import { MembershipError } from './membership.service.ts';
+import { countMember, MembershipError, membershipRow } from './membership.service.ts';
 
 const INVITATION_DAYS = 14;
 const digest = (token: string) => createHash('sha256').update(token).digest('hex');
@@ -105,12 +104,7 @@ export async function acceptInvitation(db: Db, token: string, userId: string): P
       .where('accepted_at', 'is', null)
       .executeTakeFirst();
     if (claimed.numUpdatedRows === 0n) throw new InvitationError('used');
-    const existing = await trx
-      .selectFrom('memberships')
-      .select('status')
-      .where('group_id', '=', invitation.groupId)
-      .where('user_id', '=', userId)
-      .executeTakeFirst();
+    const existing = await membershipRow(trx, invitation.groupId, userId);
     if (existing?.status === 'banned') throw new MembershipError('banned');
     if (existing?.status === 'active') return;
     const at = new Date().toISOString();
@@ -134,11 +128,7 @@ export async function acceptInvitation(db: Db, token: string, userId: string): P
         })
         .execute();
     }
-    await trx
-      .updateTable('groups')
-      .set({ member_count: sql`member_count + 1` })
-      .where('id', '=', invitation.groupId)
-      .execute();
+    await countMember(trx, invitation.groupId, 1);
     await recordAudit(trx, {
       groupId: invitation.groupId,
       actorId: userId,

@@ -1,6 +1,7 @@
-import { sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Db } from '../db/database.ts';
-import { toBool, toDate } from '../db/values.ts';
+import type { Database } from '../db/schema.ts';
+import { parseJsonList, toBool, toDate } from '../db/values.ts';
 import type { MembershipStatus, Role } from '../domain/group-policy.ts';
 import { normalizeTag } from '../domain/tags.ts';
 import { isLocale } from '../i18n/i18n.ts';
@@ -36,15 +37,6 @@ export interface Member {
   joinedAt: Date;
 }
 
-const parse = (json: string): string[] => {
-  try {
-    const v: unknown = JSON.parse(json);
-    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
-  } catch {
-    return [];
-  }
-};
-
 const now = () => new Date().toISOString();
 
 /**
@@ -73,11 +65,7 @@ export async function joinGroup(
         })
         .execute();
       if (status === 'active') {
-        await trx
-          .updateTable('groups')
-          .set({ member_count: sql`member_count + 1` })
-          .where('id', '=', group.id)
-          .execute();
+        await countMember(trx, group.id, 1);
       }
     });
   } catch (error) {
@@ -93,12 +81,7 @@ export async function joinGroup(
 /** Leaves a group or withdraws a request. The owner must transfer ownership first. */
 export async function leaveGroup(db: Db, group: Group, userId: string): Promise<void> {
   await db.kysely.transaction().execute(async (trx) => {
-    const row = await trx
-      .selectFrom('memberships')
-      .select(['role', 'status'])
-      .where('group_id', '=', group.id)
-      .where('user_id', '=', userId)
-      .executeTakeFirst();
+    const row = await membershipRow(trx, group.id, userId);
     if (!row || row.status === 'banned') throw new MembershipError('notMember');
     if (row.role === 'owner') throw new MembershipError('ownerMustTransfer');
     await trx
@@ -107,11 +90,7 @@ export async function leaveGroup(db: Db, group: Group, userId: string): Promise<
       .where('user_id', '=', userId)
       .execute();
     if (row.status === 'active') {
-      await trx
-        .updateTable('groups')
-        .set({ member_count: sql`member_count - 1` })
-        .where('id', '=', group.id)
-        .execute();
+      await countMember(trx, group.id, -1);
     }
   });
 }
@@ -121,13 +100,35 @@ export async function membershipOf(
   groupId: string,
   userId: string
 ): Promise<{ role: Role; status: MembershipStatus } | undefined> {
-  const row = await db.kysely
+  return membershipRow(db.kysely, groupId, userId);
+}
+
+/** One membership's role and status (inside a transaction or not). */
+export async function membershipRow(
+  k: Kysely<Database>,
+  groupId: string,
+  userId: string
+): Promise<{ role: Role; status: MembershipStatus } | undefined> {
+  const row = await k
     .selectFrom('memberships')
     .select(['role', 'status'])
     .where('group_id', '=', groupId)
     .where('user_id', '=', userId)
     .executeTakeFirst();
   return row ? { role: row.role as Role, status: row.status as MembershipStatus } : undefined;
+}
+
+/** Keeps groups.member_count in step with active memberships (call inside the same transaction). */
+export async function countMember(
+  k: Kysely<Database>,
+  groupId: string,
+  delta: 1 | -1
+): Promise<void> {
+  await k
+    .updateTable('groups')
+    .set({ member_count: sql`member_count + ${delta}` })
+    .where('id', '=', groupId)
+    .execute();
 }
 
 /** Approves or declines a pending request; both are audited. */
@@ -139,12 +140,7 @@ export async function decideRequest(
   approve: boolean
 ): Promise<void> {
   await db.kysely.transaction().execute(async (trx) => {
-    const row = await trx
-      .selectFrom('memberships')
-      .select('status')
-      .where('group_id', '=', group.id)
-      .where('user_id', '=', userId)
-      .executeTakeFirst();
+    const row = await membershipRow(trx, group.id, userId);
     if (row?.status !== 'pending') throw new MembershipError('notPending');
     if (approve) {
       await trx
@@ -153,11 +149,7 @@ export async function decideRequest(
         .where('group_id', '=', group.id)
         .where('user_id', '=', userId)
         .execute();
-      await trx
-        .updateTable('groups')
-        .set({ member_count: sql`member_count + 1` })
-        .where('id', '=', group.id)
-        .execute();
+      await countMember(trx, group.id, 1);
     } else {
       await trx
         .deleteFrom('memberships')
@@ -183,12 +175,7 @@ export async function setRole(
   role: Role
 ): Promise<void> {
   await db.kysely.transaction().execute(async (trx) => {
-    const row = await trx
-      .selectFrom('memberships')
-      .select(['role', 'status'])
-      .where('group_id', '=', group.id)
-      .where('user_id', '=', userId)
-      .executeTakeFirst();
+    const row = await membershipRow(trx, group.id, userId);
     if (row?.status !== 'active') throw new MembershipError('notMember');
     await trx
       .updateTable('memberships')
@@ -215,12 +202,7 @@ export async function removeMember(
   ban: boolean
 ): Promise<void> {
   await db.kysely.transaction().execute(async (trx) => {
-    const row = await trx
-      .selectFrom('memberships')
-      .select(['role', 'status'])
-      .where('group_id', '=', group.id)
-      .where('user_id', '=', userId)
-      .executeTakeFirst();
+    const row = await membershipRow(trx, group.id, userId);
     if (row?.role === 'owner') throw new MembershipError('ownerMustTransfer');
     if (!ban && (!row || row.status === 'banned')) throw new MembershipError('notMember');
     if (ban) {
@@ -248,11 +230,7 @@ export async function removeMember(
         .execute();
     }
     if (row?.status === 'active') {
-      await trx
-        .updateTable('groups')
-        .set({ member_count: sql`member_count - 1` })
-        .where('id', '=', group.id)
-        .execute();
+      await countMember(trx, group.id, -1);
     }
     await recordAudit(trx, {
       groupId: group.id,
@@ -272,12 +250,7 @@ export async function transferOwnership(
   userId: string
 ): Promise<void> {
   await db.kysely.transaction().execute(async (trx) => {
-    const target = await trx
-      .selectFrom('memberships')
-      .select(['role', 'status'])
-      .where('group_id', '=', group.id)
-      .where('user_id', '=', userId)
-      .executeTakeFirst();
+    const target = await membershipRow(trx, group.id, userId);
     if (target?.status !== 'active') throw new MembershipError('notMember');
     await trx
       .updateTable('memberships')
@@ -354,11 +327,11 @@ export async function listMembers(
       userId: r.id,
       displayName: r.name,
       handle: r.handle,
-      tags: parse(r.tags),
+      tags: parseJsonList(r.tags),
       city: r.city,
       role: r.role as Role,
       status: r.status as MembershipStatus,
-      answers: parse(r.answers),
+      answers: parseJsonList(r.answers),
       hidden: toBool(r.hidden_in_directory),
       joinedAt: toDate(r.created_at)
     }))

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/database.ts';
 import { toDate } from '../db/values.ts';
 import { recordAudit } from './audit.service.ts';
-import { type Group, presentGroup } from './group.service.ts';
+import { type Group, presentGroup, visibleTo } from './group.service.ts';
 import { isUniqueViolation } from './profile.service.ts';
 
 /** A brand with chapters in many cities, e.g. "Azure Meetups". */
@@ -96,19 +96,7 @@ export async function networkChapters(
     .selectAll('g')
     .where('g.network_id', '=', networkId);
   if (!viewer.isAdmin) {
-    query = query.where((eb) =>
-      eb.or([
-        eb('g.visibility', '!=', 'hidden'),
-        eb.exists(
-          eb
-            .selectFrom('memberships as m')
-            .select('m.user_id')
-            .whereRef('m.group_id', '=', 'g.id')
-            .where('m.user_id', '=', viewer.userId ?? '')
-            .where('m.status', '=', 'active')
-        )
-      ])
-    );
+    query = query.where(visibleTo(viewer.userId));
   }
   const rows = await query.orderBy('g.city').orderBy('g.name').execute();
   return rows.map(presentGroup);

@@ -1,7 +1,7 @@
 import type { Db } from '../db/database.ts';
 import type { Selectable, Updateable } from 'kysely';
 import type { UsersTable } from '../db/schema.ts';
-import { toBool, toDate } from '../db/values.ts';
+import { parseJsonList, toBool, toDate } from '../db/values.ts';
 import { renderMarkdown } from '../domain/markdown.ts';
 import { normalizeTags } from '../domain/tags.ts';
 import { isLocale, type Locale } from '../i18n/i18n.ts';
@@ -44,15 +44,6 @@ export class HandleTakenError extends Error {
   }
 }
 
-function parseTags(json: string): string[] {
-  try {
-    const value: unknown = JSON.parse(json);
-    return Array.isArray(value) ? value.filter((t): t is string => typeof t === 'string') : [];
-  } catch {
-    return [];
-  }
-}
-
 export function presentProfile(row: Selectable<UsersTable>): Profile {
   return {
     id: row.id,
@@ -66,7 +57,7 @@ export function presentProfile(row: Selectable<UsersTable>): Profile {
     country: row.country,
     timeZone: row.time_zone,
     language: isLocale(row.language) ? row.language : 'en',
-    tags: parseTags(row.tags),
+    tags: parseJsonList(row.tags),
     isAdmin: toBool(row.is_admin),
     createdAt: toDate(row.created_at)
   };
