@@ -67,3 +67,89 @@ export interface Problem {
 export interface ItemList<T> {
   items: T[];
 }
+
+export type GroupKind = 'meetup' | 'practice';
+export type GroupVisibility = 'public' | 'private' | 'hidden';
+export type JoinPolicy = 'open' | 'approval' | 'invitation';
+export type GroupRole = 'owner' | 'organizer' | 'host' | 'member';
+export type MembershipStatus = 'pending' | 'active' | 'banned';
+
+/** A group in a list, from `GET /api/v1/groups`. Private groups hide their details from outsiders. */
+export interface GroupSummary {
+  id: string;
+  slug: string;
+  name: string;
+  kind: GroupKind;
+  description: string;
+  visibility: GroupVisibility;
+  joinPolicy: JoinPolicy;
+  tags: string[];
+  city: string | null;
+  country: string | null;
+  onlineOnly: boolean;
+  memberCount: number | null;
+  distanceKm: number | null;
+}
+
+/** `GET /api/v1/groups` answer. */
+export interface GroupPage {
+  items: GroupSummary[];
+  nextCursor: string | null;
+}
+
+/** One of the caller's groups, from `GET /api/v1/me/groups`. */
+export interface MyGroup extends GroupSummary {
+  role: GroupRole;
+  status: 'active' | 'pending';
+}
+
+/** A group, from `GET /api/v1/groups/:slug`. */
+export interface Group {
+  id: string;
+  slug: string;
+  name: string;
+  kind: GroupKind;
+  /** Markdown source. */
+  description: string;
+  /** Sanitized HTML rendered from `description` by the API. */
+  descriptionHtml: string;
+  visibility: GroupVisibility;
+  joinPolicy: JoinPolicy;
+  joinQuestions: string[];
+  viewer: {
+    role: GroupRole | null;
+    status: MembershipStatus | null;
+    canJoin: boolean;
+    canManage: boolean;
+  };
+  /** null for people who may see no more than the name (private groups). */
+  details: {
+    tags: string[];
+    city: string | null;
+    country: string | null;
+    latitude: number | null;
+    longitude: number | null;
+    onlineOnly: boolean;
+    timeZone: string;
+    websiteUrl: string | null;
+    chatUrl: string | null;
+    codeOfConductUrl: string | null;
+    memberCount: number;
+    organizers: { userId: string; displayName: string; handle: string; role: GroupRole }[];
+    createdAt: string;
+  } | null;
+}
+
+/** A member of a group (directory and join requests). */
+export interface Member {
+  userId: string;
+  displayName: string;
+  handle: string;
+  tags: string[];
+  city: string | null;
+  role: GroupRole;
+  status: MembershipStatus;
+  /** Answers to the join questions; organizers only. */
+  answers: string[];
+  joinedAt: string;
+}

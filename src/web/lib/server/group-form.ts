@@ -1,0 +1,109 @@
+import { text } from './api.ts';
+
+/** The inputs of the group form, as typed (shown again after a failed save). */
+export interface GroupFormValues {
+  slug: string;
+  name: string;
+  kind: string;
+  description: string;
+  tags: string;
+  city: string;
+  country: string;
+  latitude: string;
+  longitude: string;
+  onlineOnly: boolean;
+  timeZone: string;
+  websiteUrl: string;
+  chatUrl: string;
+  codeOfConductUrl: string;
+  visibility: string;
+  joinPolicy: string;
+  joinQuestions: string;
+}
+
+/** The form fields that get their own error messages (the API's `errors[].field`). */
+export const GROUP_FIELDS = [
+  'slug',
+  'name',
+  'kind',
+  'description',
+  'tags',
+  'city',
+  'country',
+  'latitude',
+  'longitude',
+  'timeZone',
+  'websiteUrl',
+  'chatUrl',
+  'codeOfConductUrl',
+  'visibility',
+  'joinPolicy',
+  'joinQuestions'
+] as const;
+
+/** Splits a comma-separated input; the API normalizes and validates each part. */
+export function parseList(input: string, separator: string | RegExp = ','): string[] {
+  return input
+    .split(separator)
+    .map((part) => part.trim())
+    .filter((part) => part.length > 0);
+}
+
+/** A number input: omitted when empty, a number when it reads as one, else the text for the API to reject. */
+function coordinate(input: string): number | string | undefined {
+  const trimmed = input.trim();
+  if (trimmed === '') return undefined;
+  const value = Number(trimmed.replace(',', '.'));
+  return Number.isFinite(value) ? value : trimmed;
+}
+
+function optional(input: string): string | null {
+  const trimmed = input.trim();
+  return trimmed === '' ? null : trimmed;
+}
+
+/** Reads the group form. */
+export function readGroupForm(form: FormData): GroupFormValues {
+  return {
+    slug: text(form, 'slug').trim(),
+    name: text(form, 'name').trim(),
+    kind: text(form, 'kind'),
+    description: text(form, 'description'),
+    tags: text(form, 'tags'),
+    city: text(form, 'city'),
+    country: text(form, 'country'),
+    latitude: text(form, 'latitude'),
+    longitude: text(form, 'longitude'),
+    onlineOnly: form.get('onlineOnly') === 'on',
+    timeZone: text(form, 'timeZone'),
+    websiteUrl: text(form, 'websiteUrl'),
+    chatUrl: text(form, 'chatUrl'),
+    codeOfConductUrl: text(form, 'codeOfConductUrl'),
+    visibility: text(form, 'visibility'),
+    joinPolicy: text(form, 'joinPolicy'),
+    joinQuestions: text(form, 'joinQuestions')
+  };
+}
+
+/** The request body of `POST /groups` for what the form holds. */
+export function groupBody(values: GroupFormValues): Record<string, unknown> {
+  return {
+    slug: values.slug,
+    name: values.name,
+    kind: values.kind,
+    description: values.description,
+    tags: parseList(values.tags),
+    city: optional(values.city),
+    country: optional(values.country),
+    latitude: coordinate(values.latitude),
+    longitude: coordinate(values.longitude),
+    onlineOnly: values.onlineOnly,
+    timeZone: values.timeZone,
+    websiteUrl: optional(values.websiteUrl),
+    chatUrl: optional(values.chatUrl),
+    codeOfConductUrl: optional(values.codeOfConductUrl),
+    visibility: values.visibility,
+    joinPolicy: values.joinPolicy,
+    joinQuestions: parseList(values.joinQuestions, /\r?\n/)
+  };
+}

@@ -1,0 +1,11 @@
+import type { ItemList, MyGroup } from '#lib/api-types.ts';
+import { api } from '#lib/server/api.ts';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+  if (!event.locals.me) return { myGroups: null };
+  const result = await api<ItemList<MyGroup>>(event, 'GET', '/me/groups');
+  // The home page still works when the list fails; the list is then left out.
+  if (!result.ok) console.error('GET /me/groups failed', result.problem);
+  return { myGroups: result.ok ? result.data.items : null };
+};
