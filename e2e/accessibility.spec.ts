@@ -1,5 +1,5 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type ConsoleMessage, type Page } from '@playwright/test';
+import { expect, request, test, type ConsoleMessage, type Page } from '@playwright/test';
 import { BASE_URL } from './support/server.ts';
 import { SIGNED_IN_STATE } from './support/session.ts';
 
@@ -11,17 +11,51 @@ const PUBLIC_PAGES = [
   '/log-in',
   '/verify-email?token=not-a-valid-token',
   '/forgot-password',
+  '/groups',
   '/reset-password?token=some-token',
   '/this-page-does-not-exist'
 ];
+
+/** A group the signed-in account owns, for the group pages (created once, see `ensureGroup`). */
+const GROUP = 'a11y-check';
 
 const SIGNED_IN_PAGES = [
   '/',
   '/settings',
   '/settings/account',
   '/settings/sessions',
-  '/settings/tokens'
+  '/settings/tokens',
+  '/groups',
+  '/groups/new',
+  `/groups/${GROUP}`,
+  `/groups/${GROUP}/members`,
+  `/groups/${GROUP}/requests`
 ];
+
+/** Creates the checked group through the API unless another worker already did. */
+async function ensureGroup(): Promise<void> {
+  const api = await request.newContext({ baseURL: BASE_URL, storageState: SIGNED_IN_STATE });
+  await api.post('/api/v1/groups', {
+    headers: { origin: BASE_URL },
+    data: {
+      slug: GROUP,
+      name: 'Accessibility Check',
+      kind: 'practice',
+      description: 'A group with **markdown**, tags and a [link](https://example.com).',
+      tags: ['a11y', 'testing'],
+      city: 'Köln',
+      country: 'DE',
+      timeZone: 'Europe/Berlin',
+      websiteUrl: 'https://example.com',
+      visibility: 'private',
+      joinPolicy: 'approval',
+      joinQuestions: ['Why do you want to join?']
+    }
+  });
+  // 201 for the first worker, a "slug taken" 400 for the next: either way the group exists.
+  expect((await api.get(`/api/v1/groups/${GROUP}`)).status()).toBe(200);
+  await api.dispose();
+}
 
 /**
  * No serious or critical axe violations, no sideways scrolling at 375px, and nothing in the
@@ -84,6 +118,7 @@ for (const lang of LANGUAGES) {
 
     test.describe('signed in', () => {
       test.use({ storageState: SIGNED_IN_STATE });
+      test.beforeAll(ensureGroup);
 
       for (const path of SIGNED_IN_PAGES) {
         test(`${path} has no serious accessibility problems`, async ({ page }) => {
