@@ -116,14 +116,8 @@ export async function searchGroups(
   }
   if (match) inner = inner.where(match);
   for (const tag of (query.tags ?? []).map(normalizeTag).filter(Boolean)) {
-    inner = inner.where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('group_tags as gt')
-          .select('gt.tag')
-          .whereRef('gt.group_id', '=', 'g.id')
-          .where('gt.tag', '=', tag)
-      )
+    inner = inner.where('g.id', 'in', (eb) =>
+      eb.selectFrom('group_tags as gt').select('gt.group_id').where('gt.tag', '=', tag)
     );
   }
   if (query.kind) inner = inner.where('g.kind', '=', query.kind);

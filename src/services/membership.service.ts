@@ -282,6 +282,8 @@ export async function listMembers(
   groupId: string,
   options: {
     status: MembershipStatus;
+    /** Only these roles (e.g. the organizers). */
+    roles?: Role[];
     q?: string | undefined;
     tag?: string | undefined;
     includeHidden: boolean;
@@ -305,6 +307,7 @@ export async function listMembers(
     ])
     .where('m.group_id', '=', groupId)
     .where('m.status', '=', options.status);
+  if (options.roles) query = query.where('m.role', 'in', options.roles);
   if (!options.includeHidden)
     query = query.where('m.hidden_in_directory', '=', db.dialect === 'sqlite' ? 0 : false);
   if (options.q) {

@@ -28,9 +28,11 @@ import type { AppContext as Ctx } from '../../context.ts';
 export async function presentGroupFor(ctx: Ctx, group: Group, viewer: Viewer) {
   const full = can(viewer, group, 'group.read');
   const organizers = full
-    ? (await listMembers(ctx.db, group.id, { status: 'active', includeHidden: true })).filter(
-        (m) => m.role === 'owner' || m.role === 'organizer'
-      )
+    ? await listMembers(ctx.db, group.id, {
+        status: 'active',
+        roles: ['owner', 'organizer'],
+        includeHidden: true
+      })
     : [];
   return jsonDates({
     id: group.id,
