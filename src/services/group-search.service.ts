@@ -86,11 +86,19 @@ export async function searchGroups(
 
   let match: Expression<SqlBool> | undefined;
   let rank = sql<number>`0`;
+  // SQLite: one FTS5 query yields the matching rows and their bm25 rank (name weighs most, then
+  // tags, then description); it is joined, never evaluated per row.
+  let ftsHits: ReturnType<RawBuilder<{ rowid: number; rank: number }>['as']> | undefined;
   if (terms.length > 0) {
     if (sqlite) {
       const ftsQuery = terms.map((t) => `"${t}"*`).join(' ');
-      match = sql<SqlBool>`g.rowid in (select rowid from groups_fts where groups_fts match ${ftsQuery})`;
-      rank = sql<number>`(select bm25(groups_fts, 10.0, 1.0, 5.0) from groups_fts where groups_fts match ${ftsQuery} and groups_fts.rowid = g.rowid)`;
+      ftsHits = sql<{
+        rowid: number;
+        rank: number;
+      }>`(select rowid, bm25(groups_fts, 10.0, 1.0, 5.0) as rank from groups_fts where groups_fts match ${ftsQuery})`.as(
+        'h'
+      );
+      rank = sql<number>`h.rank`;
     } else {
       const tsQuery = terms.map((t) => `${t}:*`).join(' & ');
       match = sql<SqlBool>`g.search @@ to_tsquery('simple', ${tsQuery})`;
@@ -105,10 +113,17 @@ export async function searchGroups(
         ? distance
         : sort === 'name'
           ? sql<string>`lower(g.name)`
-          : sql<number>`(-g.member_count)`;
+          : sql<number>`g.member_count`;
+  // Most members first: both keys descend, so an index on (member_count, id) serves the order.
+  const direction = sort === 'members' ? 'desc' : 'asc';
+  const after = direction === 'desc' ? '<' : '>';
 
+  const hits = ftsHits;
   let inner = db.kysely
     .selectFrom('groups as g')
+    .$if(hits !== undefined, (qb) =>
+      hits ? qb.innerJoin(hits, (join) => join.on(sql<SqlBool>`h.rowid = g.rowid`)) : qb
+    )
     .selectAll('g')
     .select([sortKey.as('sort_key'), distance.as('distance_km')]);
   if (!viewer.isAdmin) {
@@ -139,14 +154,14 @@ export async function searchGroups(
     if (typeof c.k !== (sort === 'name' ? 'string' : 'number')) throw new InvalidCursorError();
     outer = outer.where((eb) =>
       eb.or([
-        eb('r.sort_key', '>', c.k),
-        eb.and([eb('r.sort_key', '=', c.k), eb('r.id', '>', c.id)])
+        eb('r.sort_key', after, c.k),
+        eb.and([eb('r.sort_key', '=', c.k), eb('r.id', after, c.id)])
       ])
     );
   }
   const rows = await outer
-    .orderBy('r.sort_key')
-    .orderBy('r.id')
+    .orderBy('r.sort_key', direction)
+    .orderBy('r.id', direction)
     .limit(query.limit + 1)
     .execute();
   const page = rows.slice(0, query.limit);
