@@ -62,9 +62,10 @@ test('organizers create groups; a member finds one, joins it, and is approved fo
   await expect(a.getByText('You are a member of this group (Owner).')).toBeVisible();
   await createGroup(a, approval);
 
-  // B: a new account finds the public group by tag and text.
+  // B: a new account, in a browser without JavaScript (every step is a plain form or link),
+  // finds the public group by tag and text.
   const accountB = await createVerifiedAccount(request, 'groups-b');
-  const contextB = await browser.newContext();
+  const contextB = await browser.newContext({ javaScriptEnabled: false });
   const b = await contextB.newPage();
   await logInThroughForm(b, accountB);
   await b.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Groups' }).click();
