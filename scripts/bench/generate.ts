@@ -105,10 +105,7 @@ async function insertBatches<T extends keyof Database>(
     let chunk: Insertable<Database[T]>[] = [];
     const flush = async () => {
       if (chunk.length === 0) return;
-      await trx
-        .insertInto(table)
-        .values(chunk)
-        .execute();
+      await trx.insertInto(table).values(chunk).execute();
       chunk = [];
     };
     for (const row of rows) {
