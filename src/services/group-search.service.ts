@@ -124,8 +124,8 @@ export async function searchGroups(
     .$if(hits !== undefined, (qb) =>
       hits ? qb.innerJoin(hits, (join) => join.on(sql<SqlBool>`h.rowid = g.rowid`)) : qb
     )
-    .selectAll('g')
-    .select([sortKey.as('sort_key'), distance.as('distance_km')]);
+    // Only the keys here: full rows are read for the one page that is returned (a deferred join).
+    .select(['g.id', sortKey.as('sort_key'), distance.as('distance_km')]);
   if (!viewer.isAdmin) {
     inner = inner.where(visibleTo(viewer.userId));
   }
@@ -166,11 +166,24 @@ export async function searchGroups(
     .execute();
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
+  const full =
+    page.length === 0
+      ? []
+      : await db.kysely
+          .selectFrom('groups')
+          .selectAll()
+          .where(
+            'id',
+            'in',
+            page.map((r) => r.id)
+          )
+          .execute();
+  const byId = new Map(full.map((row) => [row.id, row]));
   return {
-    items: page.map((r) => ({
-      group: presentGroup(r),
-      distanceKm: r.distance_km
-    })),
+    items: page.flatMap((r) => {
+      const row = byId.get(r.id);
+      return row ? [{ group: presentGroup(row), distanceKm: r.distance_km }] : [];
+    }),
     nextCursor:
       rows.length > query.limit && last
         ? encodeCursor({
