@@ -131,9 +131,22 @@ export async function searchGroups(
   }
   if (match) inner = inner.where(match);
   for (const tag of (query.tags ?? []).map(normalizeTag).filter(Boolean)) {
-    inner = inner.where('g.id', 'in', (eb) =>
-      eb.selectFrom('group_tags as gt').select('gt.group_id').where('gt.tag', '=', tag)
-    );
+    // Sorted by members, the (member_count, id) index drives and each row's tags are probed, so a
+    // page stops after a few hundred rows; for the other sorts the tag's groups drive (an IN list).
+    inner =
+      sort === 'members'
+        ? inner.where((eb) =>
+            eb.exists(
+              eb
+                .selectFrom('group_tags as gt')
+                .select('gt.tag')
+                .whereRef('gt.group_id', '=', 'g.id')
+                .where('gt.tag', '=', tag)
+            )
+          )
+        : inner.where('g.id', 'in', (eb) =>
+            eb.selectFrom('group_tags as gt').select('gt.group_id').where('gt.tag', '=', tag)
+          );
   }
   if (query.kind) inner = inner.where('g.kind', '=', query.kind);
   if (query.online !== undefined)
