@@ -18,7 +18,6 @@ import type {
   Viewer,
   Visibility
 } from '../domain/group-policy.ts';
-import { renderMarkdown } from '../domain/markdown.ts';
 import { normalizeTags } from '../domain/tags.ts';
 import { isUniqueViolation } from './profile.service.ts';
 import { recordAudit } from './audit.service.ts';
@@ -30,7 +29,6 @@ export interface Group {
   name: string;
   kind: GroupKind;
   description: string;
-  descriptionHtml: string;
   tags: string[];
   city: string | null;
   country: string | null;
@@ -84,7 +82,6 @@ export function presentGroup(row: Selectable<GroupsTable>): Group {
     name: row.name,
     kind: row.kind === 'practice' ? 'practice' : 'meetup',
     description: row.description,
-    descriptionHtml: renderMarkdown(row.description),
     tags: parseJsonList(row.tags),
     city: row.city,
     country: row.country,

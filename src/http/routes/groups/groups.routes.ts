@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { can, type Viewer } from '../../../domain/group-policy.ts';
+import { renderMarkdown } from '../../../domain/markdown.ts';
 import {
   createGroup,
   type Group,
@@ -40,7 +41,7 @@ export async function presentGroupFor(ctx: Ctx, group: Group, viewer: Viewer) {
     name: group.name,
     kind: group.kind,
     description: group.description,
-    descriptionHtml: group.descriptionHtml,
+    descriptionHtml: renderMarkdown(group.description), // only the group page needs the HTML
     visibility: group.visibility,
     joinPolicy: group.joinPolicy,
     joinQuestions: group.joinQuestions,
