@@ -205,6 +205,15 @@ export async function removeMember(
     const row = await membershipRow(trx, group.id, userId);
     if (row?.role === 'owner') throw new MembershipError('ownerMustTransfer');
     if (!ban && (!row || row.status === 'banned')) throw new MembershipError('notMember');
+    if (ban && !row) {
+      // Banning someone who never joined: they must at least exist.
+      const user = await trx
+        .selectFrom('users')
+        .select('id')
+        .where('id', '=', userId)
+        .executeTakeFirst();
+      if (!user) throw new MembershipError('notMember');
+    }
     if (ban) {
       await trx
         .insertInto('memberships')

@@ -309,6 +309,12 @@ describeWithApp('groups and membership', (app) => {
         })
       ).statusCode
     ).toBe(204);
+    const ghost = await t.request({
+      method: 'POST',
+      url: '/api/v1/groups/k8s-hamburg/members/no-such-user/ban',
+      cookie: organizer.cookie
+    });
+    expect(ghost.statusCode).toBe(404);
     const rejoin = await t.request({
       method: 'POST',
       url: '/api/v1/groups/k8s-hamburg/join',

@@ -213,12 +213,6 @@ export const memberRoutes: FastifyPluginAsyncZod<AppContext> = async (app, { db 
         status: 'active' as const
       };
       requireManage(viewer, target);
-      const exists = await db.kysely
-        .selectFrom('users')
-        .select('id')
-        .where('id', '=', request.params.userId)
-        .executeTakeFirst();
-      if (!exists) throw new Problem('not-found');
       try {
         await removeMember(db, group, callerOf(request).userId, request.params.userId, true);
       } catch (error) {

@@ -1,25 +1,7 @@
+import type { GroupFormValues } from '../group-form-values.ts';
 import { text } from './api.ts';
 
-/** The inputs of the group form, as typed (shown again after a failed save). */
-export interface GroupFormValues {
-  slug: string;
-  name: string;
-  kind: string;
-  description: string;
-  tags: string;
-  city: string;
-  country: string;
-  latitude: string;
-  longitude: string;
-  onlineOnly: boolean;
-  timeZone: string;
-  websiteUrl: string;
-  chatUrl: string;
-  codeOfConductUrl: string;
-  visibility: string;
-  joinPolicy: string;
-  joinQuestions: string;
-}
+export type { GroupFormValues };
 
 /** The form fields that get their own error messages (the API's `errors[].field`). */
 export const GROUP_FIELDS = [
