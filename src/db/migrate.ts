@@ -5,6 +5,7 @@ import * as jobs from './migrations/2026-11-23-002-jobs.ts';
 import * as groups from './migrations/2026-11-23-003-groups.ts';
 import * as groupSearch from './migrations/2026-11-23-004-group-search.ts';
 import * as invitations from './migrations/2026-11-23-005-invitations.ts';
+import * as groupLocationCover from './migrations/2026-11-23-006-group-location-cover.ts';
 
 /** Every migration, in order. Migrations are frozen: never edit one that has shipped, add a new one. */
 export const migrations: Record<string, Migration> = {
@@ -12,7 +13,8 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23-002-jobs': jobs,
   '2026-11-23-003-groups': groups,
   '2026-11-23-004-group-search': groupSearch,
-  '2026-11-23-005-invitations': invitations
+  '2026-11-23-005-invitations': invitations,
+  '2026-11-23-006-group-location-cover': groupLocationCover
 };
 
 /** Brings the schema up to date; throws with the failing migration's name if one fails. */

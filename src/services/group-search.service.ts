@@ -84,20 +84,13 @@ export async function searchGroups(
       ))))`
     : sql<number | null>`null`;
 
+  // PostgreSQL: the tsvector column (GIN index) matches and ts_rank ranks. SQLite: FTS5, below,
+  // once the other filters are known.
   let match: Expression<SqlBool> | undefined;
   let rank = sql<number>`0`;
-  // SQLite: one FTS5 query yields the matching rows and their bm25 rank (name weighs most, then
-  // tags, then description); it is joined, never evaluated per row.
-  let ftsHits: ReturnType<RawBuilder<{ rowid: number; rank: number }>['as']> | undefined;
+  const ftsQuery = terms.map((t) => `"${t}"*`).join(' ');
   if (terms.length > 0) {
     if (sqlite) {
-      const ftsQuery = terms.map((t) => `"${t}"*`).join(' ');
-      ftsHits = sql<{
-        rowid: number;
-        rank: number;
-      }>`(select rowid, bm25(groups_fts, 10.0, 1.0, 5.0) as rank from groups_fts where groups_fts match ${ftsQuery})`.as(
-        'h'
-      );
       rank = sql<number>`h.rank`;
     } else {
       const tsQuery = terms.map((t) => `${t}:*`).join(' & ');
@@ -118,46 +111,71 @@ export async function searchGroups(
   const direction = sort === 'members' ? 'desc' : 'asc';
   const after = direction === 'desc' ? '<' : '>';
 
-  const hits = ftsHits;
-  let inner = db.kysely
-    .selectFrom('groups as g')
-    .$if(hits !== undefined, (qb) =>
-      hits ? qb.innerJoin(hits, (join) => join.on(sql<SqlBool>`h.rowid = g.rowid`)) : qb
-    )
-    // Only the keys here: full rows are read for the one page that is returned (a deferred join).
-    .select(['g.id', sortKey.as('sort_key'), distance.as('distance_km')]);
-  if (!viewer.isAdmin) {
-    inner = inner.where(visibleTo(viewer.userId));
-  }
-  if (match) inner = inner.where(match);
-  for (const tag of (query.tags ?? []).map(normalizeTag).filter(Boolean)) {
-    // Sorted by members, the (member_count, id) index drives and each row's tags are probed, so a
-    // page stops after a few hundred rows; for the other sorts the tag's groups drive (an IN list).
-    inner =
-      sort === 'members'
-        ? inner.where((eb) =>
-            eb.exists(
-              eb
-                .selectFrom('group_tags as gt')
-                .select('gt.tag')
-                .whereRef('gt.group_id', '=', 'g.id')
-                .where('gt.tag', '=', tag)
-            )
+  const tags = (query.tags ?? []).map(normalizeTag).filter(Boolean);
+  // Every filter but the text, over `groups as g`. With a place, the covering location index
+  // drives; sorted by members, the (member_count, id) index drives, so a page stops early. Then
+  // each group's tags are probed; otherwise the tag's groups drive (an IN list).
+  const indexDrives = sort === 'members' || near !== undefined;
+  let filtered = db.kysely.selectFrom('groups as g');
+  if (!viewer.isAdmin) filtered = filtered.where(visibleTo(viewer.userId));
+  for (const tag of tags) {
+    filtered = indexDrives
+      ? filtered.where((eb) =>
+          eb.exists(
+            eb
+              .selectFrom('group_tags as gt')
+              .select('gt.tag')
+              .whereRef('gt.group_id', '=', 'g.id')
+              .where('gt.tag', '=', tag)
           )
-        : inner.where('g.id', 'in', (eb) =>
-            eb.selectFrom('group_tags as gt').select('gt.group_id').where('gt.tag', '=', tag)
-          );
+        )
+      : filtered.where('g.id', 'in', (eb) =>
+          eb.selectFrom('group_tags as gt').select('gt.group_id').where('gt.tag', '=', tag)
+        );
   }
-  if (query.kind) inner = inner.where('g.kind', '=', query.kind);
+  if (query.kind) filtered = filtered.where('g.kind', '=', query.kind);
   if (query.online !== undefined)
-    inner = inner.where('g.online_only', '=', sqlite ? (query.online ? 1 : 0) : query.online);
+    filtered = filtered.where('g.online_only', '=', sqlite ? (query.online ? 1 : 0) : query.online);
   if (near) {
     const box = boundingBox(near, near.radiusKm);
-    inner = inner
+    filtered = filtered
       .where('g.latitude', '>=', box.minLat)
       .where('g.latitude', '<=', box.maxLat)
       .where('g.longitude', '>=', box.minLng)
       .where('g.longitude', '<=', box.maxLng);
+  }
+
+  let inner = filtered.select(['g.id', sortKey.as('sort_key'), distance.as('distance_km')]);
+  if (match) inner = inner.where(match);
+  if (sqlite && terms.length > 0) {
+    const matching = sql`select rowid from groups_fts where groups_fts match ${ftsQuery}`;
+    if (sort !== 'relevance') {
+      // No rank needed: the matching rowids are one set. Where an index gives the order or the
+      // place, it drives and each row is checked against the set (`+` keeps SQLite from driving
+      // by the set instead), so most members first stops after a page of matches.
+      inner = inner.where(
+        indexDrives
+          ? sql<SqlBool>`+g.rowid in (${matching})`
+          : sql<SqlBool>`g.rowid in (${matching})`
+      );
+    } else {
+      // bm25 costs about two microseconds per document, so with a place or tags the filters narrow
+      // first and only what passes them is ranked (`+rowid` keeps SQLite from turning the list
+      // into one FTS lookup per row). Name weighs most, then tags, then the description.
+      const narrow = near !== undefined || tags.length > 0;
+      const narrowed = narrow
+        ? sql`and +rowid in (${filtered.select(sql<number>`g.rowid`.as('rid'))})`
+        : sql``;
+      const hits = sql<{
+        rowid: number;
+        rank: number;
+      }>`(select rowid, bm25(groups_fts, 10.0, 1.0, 5.0) as rank from groups_fts where groups_fts match ${ftsQuery} ${narrowed})`.as(
+        'h'
+      );
+      inner = (narrow ? db.kysely.selectFrom('groups as g') : filtered)
+        .innerJoin(hits, (join) => join.on(sql<SqlBool>`h.rowid = g.rowid`))
+        .select(['g.id', sortKey.as('sort_key'), distance.as('distance_km')]);
+    }
   }
 
   let outer = db.kysely.selectFrom(inner.as('r')).selectAll('r');
