@@ -159,6 +159,8 @@ export interface MembershipsTable {
   /** JSON array of answers to the group's join questions. */
   answers: Generated<string>;
   hidden_in_directory: DefaultBool;
+  /** Which meeting mails the member wants: `all`, `going` (only meetings they RSVP to) or `none`. */
+  meeting_mail: Generated<string>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -187,6 +189,134 @@ export interface GroupInvitationsTable {
   accepted_at: Timestamp | null;
 }
 
+export interface VenuesTable {
+  id: string;
+  group_id: string;
+  name: string;
+  address: string;
+  room: string | null;
+  capacity: number | null;
+  accessibility: Generated<string>;
+  /** Who hosts the group there (a company, a university). */
+  host: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  archived: DefaultBool;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface SponsorsTable {
+  id: string;
+  group_id: string;
+  name: string;
+  url: string | null;
+  /** JSON array of `room`, `food`, `speakers`, `money`. */
+  contributions: Generated<string>;
+  archived: DefaultBool;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface SeriesTable {
+  id: string;
+  group_id: string;
+  title: string;
+  description: Generated<string>;
+  /** RFC 5545 text: DTSTART;TZID=… and RRULE:… */
+  rrule: string;
+  time_zone: string;
+  duration_minutes: number;
+  venue_id: string | null;
+  online_url: string | null;
+  capacity: number | null;
+  guest_limit: Generated<number>;
+  /** RSVP opens this many days before each meeting (null: when it is published). */
+  rsvp_opens_days: number | null;
+  /** RSVP closes this many hours before each meeting (null: at its start). */
+  rsvp_closes_hours: number | null;
+  /** Occurrences exist as events up to this instant. */
+  materialized_until: Timestamp;
+  ended: DefaultBool;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface EventsTable {
+  id: string;
+  group_id: string;
+  series_id: string | null;
+  /** The start the series rule gave this occurrence (null for a one-off meeting). */
+  occurrence_start: Timestamp | null;
+  /** Edited on its own: series edits leave it alone. */
+  detached: DefaultBool;
+  title: string;
+  description: Generated<string>;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  time_zone: string;
+  venue_id: string | null;
+  online_url: string | null;
+  capacity: number | null;
+  guest_limit: Generated<number>;
+  rsvp_opens_at: Timestamp | null;
+  rsvp_closes_at: Timestamp | null;
+  /** `draft`, `published` or `cancelled` (a meeting is past once it has ended). */
+  status: string;
+  cancel_reason: string | null;
+  /** iCalendar SEQUENCE: raised on every change attendees should see. */
+  sequence: Generated<number>;
+  going_seats: Generated<number>;
+  waitlist_count: Generated<number>;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  published_at: Timestamp | null;
+}
+
+export interface EventSponsorsTable {
+  event_id: string;
+  sponsor_id: string;
+}
+
+export interface RsvpsTable {
+  event_id: string;
+  user_id: string;
+  /** `going`, `waitlisted` or `not_going`. */
+  status: string;
+  guests: Generated<number>;
+  /** Place in line while waitlisted (lower comes first). */
+  queue_no: number | null;
+  check_in_code: string;
+  checked_in_at: Timestamp | null;
+  from_series: DefaultBool;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface SeriesRsvpsTable {
+  series_id: string;
+  user_id: string;
+  guests: Generated<number>;
+  created_at: Timestamp;
+}
+
+export interface CalendarFeedsTable {
+  id: string;
+  user_id: string;
+  token_hash: string;
+  created_at: Timestamp;
+}
+
+export interface MailOptOutsTable {
+  user_id: string;
+  kind: string;
+  /** A group id, or `*` for every group. */
+  scope: string;
+  created_at: Timestamp;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -201,4 +331,13 @@ export interface Database {
   memberships: MembershipsTable;
   audit_entries: AuditEntriesTable;
   group_invitations: GroupInvitationsTable;
+  venues: VenuesTable;
+  sponsors: SponsorsTable;
+  series: SeriesTable;
+  events: EventsTable;
+  event_sponsors: EventSponsorsTable;
+  rsvps: RsvpsTable;
+  series_rsvps: SeriesRsvpsTable;
+  calendar_feeds: CalendarFeedsTable;
+  mail_opt_outs: MailOptOutsTable;
 }

@@ -20,3 +20,8 @@ export function parseJsonList(json: string): string[] {
     return [];
   }
 }
+
+/** A boolean as the dialect stores it: 0/1 on SQLite, a boolean on PostgreSQL. */
+export function dbBool(db: { dialect: 'sqlite' | 'postgres' }, value: boolean): boolean | number {
+  return db.dialect === 'sqlite' ? (value ? 1 : 0) : value;
+}

@@ -27,7 +27,12 @@ export type GroupAction =
   | 'member.remove'
   | 'member.ban'
   | 'member.setRole'
-  | 'audit.read';
+  | 'audit.read'
+  | 'event.rsvp' // say going or not going to a meeting
+  | 'event.create' // create and edit meetings and series, see drafts
+  | 'event.checkIn' // check people in, see no-shows
+  | 'venue.manage'
+  | 'sponsor.manage';
 
 const RANK: Record<Role, number> = { owner: 4, organizer: 3, host: 2, member: 1 };
 
@@ -85,6 +90,15 @@ export function can(
       return staff;
     case 'group.transfer':
       return viewer.isAdmin || role === 'owner';
+    case 'event.rsvp':
+      return role !== null;
+    case 'event.create':
+    case 'event.checkIn':
+      // Hosts run meetings: they create, edit and check in, like organizers.
+      return viewer.isAdmin || (role !== null && hasRole(role, 'host'));
+    case 'venue.manage':
+    case 'sponsor.manage':
+      return staff;
   }
 }
 

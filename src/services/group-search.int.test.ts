@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { distanceKm } from '../domain/geo.ts';
+import { insertUser } from '../test/factories.ts';
 import { createTestDatabase, type TestDatabase, testDialects } from '../test/test-database.ts';
 import { createGroup } from './group.service.ts';
 import { type GroupQuery, type GroupSort, searchGroups } from './group-search.service.ts';
@@ -50,28 +51,7 @@ describe.each(testDialects())(
 
     beforeAll(async () => {
       t = await createTestDatabase(dialect);
-      const at = new Date().toISOString();
-      const ownerId = 'owner-1';
-      await t.db.kysely
-        .insertInto('users')
-        .values({
-          id: ownerId,
-          name: 'Owner',
-          email: 'owner@example.org',
-          email_verified: dialect === 'sqlite' ? 1 : true,
-          image: null,
-          created_at: at,
-          updated_at: at,
-          handle: 'owner',
-          bio: '',
-          city: null,
-          country: null,
-          time_zone: 'Europe/Berlin',
-          language: 'en',
-          tags: '[]',
-          is_admin: dialect === 'sqlite' ? 0 : false
-        })
-        .execute();
+      const ownerId = await insertUser(t.db, 'owner-1');
       const rnd = random(7);
       const pick = <T>(list: T[]): T => list[Math.floor(rnd() * list.length)] as T;
       for (let i = 0; i < 90; i++) {

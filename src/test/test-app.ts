@@ -31,6 +31,14 @@ export class RecordingQueue implements JobQueue {
   idle(): Promise<void> {
     return Promise.resolve();
   }
+  /** What was enqueued on `queue`, oldest first. */
+  payloads(queue: string): unknown[] {
+    return this.jobs.filter((j) => j.queue === queue).map((j) => j.payload);
+  }
+  /** Forgets what was enqueued so far. */
+  clear(): void {
+    this.jobs.length = 0;
+  }
   get mails(): MailMessage[] {
     return this.jobs.filter((j) => j.queue === MAIL_QUEUE).map((j) => j.payload as MailMessage);
   }

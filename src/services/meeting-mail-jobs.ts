@@ -1,0 +1,18 @@
+/**
+ * Jobs on the meeting-mail queue. Services enqueue what happened; the job works out, when it
+ * runs, who is told (members' mail choices, opt-outs) and renders one mail per person in their
+ * language — so a mail never goes to someone who left or opted out in the meantime.
+ */
+export const MEETING_MAIL_QUEUE = 'meeting-mail';
+
+export type MeetingMailJob =
+  /** A meeting was published: members who want every meeting of the group. */
+  | { kind: 'announce'; eventId: string }
+  /** 24 hours before: everyone going, with the .ics; skipped if the start has moved since. */
+  | { kind: 'remind'; eventId: string; startsAt: string }
+  /** Seats freed: these people moved from the waitlist to going. */
+  | { kind: 'promoted'; eventId: string; userIds: string[] }
+  /** Time or place changed: everyone going. */
+  | { kind: 'changed'; eventId: string; changes: ('time' | 'place')[] }
+  /** Cancelled: everyone going or waiting. */
+  | { kind: 'cancelled'; eventId: string };

@@ -1,0 +1,378 @@
+import { randomInt } from 'node:crypto';
+import { type Kysely, type Selectable, sql } from 'kysely';
+import type { Db } from '../db/database.ts';
+import type { Database, RsvpsTable } from '../db/schema.ts';
+import { dbBool, toBool, toDate } from '../db/values.ts';
+import { writeTransaction } from '../db/write-transaction.ts';
+import { arrive, changeGuests, promote, type RsvpStatus } from '../domain/rsvp.ts';
+import type { JobQueue } from '../jobs/job-queue.ts';
+import { lockMeeting, type Meeting } from './event.service.ts';
+import { MEETING_MAIL_QUEUE, type MeetingMailJob } from './meeting-mail-jobs.ts';
+
+/** One person's answer to one meeting. */
+export interface Rsvp {
+  eventId: string;
+  userId: string;
+  status: RsvpStatus;
+  guests: number;
+  /** 1 for the first in line while waitlisted, else null. */
+  waitlistPosition: number | null;
+  checkInCode: string;
+  checkedInAt: Date | null;
+  fromSeries: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type RsvpProblem =
+  | 'notFound'
+  | 'notPublished'
+  | 'cancelled'
+  | 'notOpenYet'
+  | 'closed'
+  | 'full'
+  | 'tooManyGuests'
+  | 'notGoing'
+  | 'capacityBelowTaken';
+
+export class RsvpError extends Error {
+  readonly problem: RsvpProblem;
+  constructor(problem: RsvpProblem) {
+    super(problem);
+    this.name = 'RsvpError';
+    this.problem = problem;
+  }
+}
+
+function present(row: Selectable<RsvpsTable>, waitlistPosition: number | null): Rsvp {
+  return {
+    eventId: row.event_id,
+    userId: row.user_id,
+    status: row.status as RsvpStatus,
+    guests: row.guests,
+    waitlistPosition: row.status === 'waitlisted' ? waitlistPosition : null,
+    checkInCode: row.check_in_code,
+    checkedInAt: row.checked_in_at === null ? null : toDate(row.checked_in_at),
+    fromSeries: toBool(row.from_series),
+    createdAt: toDate(row.created_at),
+    updatedAt: toDate(row.updated_at)
+  };
+}
+
+// Check-in codes people read out or type: no 0/O, 1/I/L.
+const CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+function checkInCode(): string {
+  let code = '';
+  for (let i = 0; i < 8; i++) code += CODE_ALPHABET[randomInt(CODE_ALPHABET.length)];
+  return code;
+}
+
+/** Why RSVPs are not taken now, or null when they are. */
+export function rsvpWindow(meeting: Meeting, now = new Date()): RsvpProblem | null {
+  if (meeting.status === 'draft') return 'notPublished';
+  if (meeting.status === 'cancelled') return 'cancelled';
+  if (meeting.rsvpOpensAt && now < meeting.rsvpOpensAt) return 'notOpenYet';
+  const closes = meeting.rsvpClosesAt ?? meeting.startsAt;
+  if (now >= closes) return 'closed';
+  return null;
+}
+
+async function positionOf(
+  kysely: Kysely<Database>,
+  eventId: string,
+  queueNo: number | null
+): Promise<number | null> {
+  if (queueNo === null) return null;
+  const ahead = await kysely
+    .selectFrom('rsvps')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('event_id', '=', eventId)
+    .where('status', '=', 'waitlisted')
+    .where('queue_no', '<', queueNo)
+    .executeTakeFirstOrThrow();
+  return Number(ahead.n) + 1;
+}
+
+export async function findRsvp(db: Db, eventId: string, userId: string): Promise<Rsvp | null> {
+  const row = await db.kysely
+    .selectFrom('rsvps')
+    .selectAll()
+    .where('event_id', '=', eventId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  if (!row) return null;
+  return present(row, await positionOf(db.kysely, eventId, row.queue_no));
+}
+
+/**
+ * Moves people from the front of the waitlist to going while their seats fit (first come, first
+ * served; nobody is skipped). Runs inside the caller's write transaction, after the meeting's row
+ * is locked. Returns who moved up.
+ */
+export async function promoteWaitlist(
+  trx: Kysely<Database>,
+  eventId: string,
+  now = new Date()
+): Promise<string[]> {
+  const event = await trx
+    .selectFrom('events')
+    .select(['capacity', 'going_seats', 'waitlist_count', 'status'])
+    .where('id', '=', eventId)
+    .executeTakeFirst();
+  if (!event || event.status === 'cancelled' || event.waitlist_count === 0) return [];
+  const waiting = await trx
+    .selectFrom('rsvps')
+    .select(['user_id', 'guests'])
+    .where('event_id', '=', eventId)
+    .where('status', '=', 'waitlisted')
+    .orderBy('queue_no')
+    .execute();
+  const moving = promote(
+    { capacity: event.capacity, taken: event.going_seats },
+    waiting.map((w) => ({ userId: w.user_id, seats: 1 + w.guests }))
+  );
+  if (moving.length === 0) return [];
+  const userIds = moving.map((m) => m.userId);
+  await trx
+    .updateTable('rsvps')
+    .set({ status: 'going', queue_no: null, updated_at: now.toISOString() })
+    .where('event_id', '=', eventId)
+    .where('user_id', 'in', userIds)
+    .execute();
+  const seats = moving.reduce((sum, m) => sum + m.seats, 0);
+  await trx
+    .updateTable('events')
+    .set({
+      going_seats: sql`going_seats + ${seats}`,
+      waitlist_count: sql`waitlist_count - ${moving.length}`
+    })
+    .where('id', '=', eventId)
+    .execute();
+  return userIds;
+}
+
+/**
+ * Says going (with guests) or not going, in one write transaction per answer so seats are never
+ * overbooked however many arrive at once: the meeting's row is locked first (BEGIN IMMEDIATE on
+ * SQLite, SELECT … FOR UPDATE on PostgreSQL), seat counts are read and written under that lock.
+ * Someone who is already waitlisted keeps their place; a freed seat goes to the front of the line,
+ * who are told by mail.
+ */
+export async function respond(
+  db: Db,
+  queue: JobQueue,
+  eventId: string,
+  userId: string,
+  answer: { going: boolean; guests: number; fromSeries?: boolean },
+  now = new Date()
+): Promise<Rsvp> {
+  const { promoted } = await writeTransaction(db, async (trx) => {
+    const meeting = await lockMeeting(trx, db, eventId);
+    if (!meeting) throw new RsvpError('notFound');
+    const closed = rsvpWindow(meeting, now);
+    if (closed) throw new RsvpError(closed);
+    const guests = answer.going ? answer.guests : 0;
+    if (guests > meeting.guestLimit) throw new RsvpError('tooManyGuests');
+
+    const existing = await trx
+      .selectFrom('rsvps')
+      .selectAll()
+      .where('event_id', '=', eventId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    const at = now.toISOString();
+    const seats = {
+      capacity: meeting.capacity,
+      taken: meeting.goingSeats,
+      waiting: meeting.waitlistCount
+    };
+    let seatDelta = 0;
+    let waitDelta = 0;
+    let status: RsvpStatus;
+    let queueNo: number | null = null;
+
+    if (answer.going && existing?.status === 'going') {
+      const refusal = changeGuests(seats, existing.guests, guests, meeting.guestLimit);
+      if (refusal) throw new RsvpError(refusal);
+      status = 'going';
+      seatDelta = guests - existing.guests;
+    } else if (answer.going && existing?.status === 'waitlisted') {
+      status = 'waitlisted';
+      queueNo = existing.queue_no;
+    } else if (answer.going) {
+      status = arrive(seats, guests);
+      if (status === 'going') {
+        seatDelta = 1 + guests;
+      } else {
+        waitDelta = 1;
+        const last = await trx
+          .selectFrom('rsvps')
+          .select((eb) => eb.fn.max('queue_no').as('q'))
+          .where('event_id', '=', eventId)
+          .executeTakeFirst();
+        queueNo = Number(last?.q ?? 0) + 1;
+      }
+    } else {
+      status = 'not_going';
+      if (existing?.status === 'going') seatDelta = -(1 + existing.guests);
+      if (existing?.status === 'waitlisted') waitDelta = -1;
+    }
+
+    if (existing) {
+      await trx
+        .updateTable('rsvps')
+        .set({
+          status,
+          guests,
+          queue_no: queueNo,
+          from_series: answer.fromSeries ? dbBool(db, true) : existing.from_series,
+          updated_at: at
+        })
+        .where('event_id', '=', eventId)
+        .where('user_id', '=', userId)
+        .execute();
+    } else {
+      await trx
+        .insertInto('rsvps')
+        .values({
+          event_id: eventId,
+          user_id: userId,
+          status,
+          guests,
+          queue_no: queueNo,
+          check_in_code: checkInCode(),
+          from_series: dbBool(db, answer.fromSeries ?? false),
+          created_at: at,
+          updated_at: at
+        })
+        .execute();
+    }
+    if (seatDelta !== 0 || waitDelta !== 0) {
+      await trx
+        .updateTable('events')
+        .set({
+          going_seats: sql`going_seats + ${seatDelta}`,
+          waitlist_count: sql`waitlist_count + ${waitDelta}`
+        })
+        .where('id', '=', eventId)
+        .execute();
+    }
+    return { promoted: await promoteWaitlist(trx, eventId, now) };
+  });
+  if (promoted.length > 0) {
+    const job: MeetingMailJob = { kind: 'promoted', eventId, userIds: promoted };
+    await queue.enqueue(MEETING_MAIL_QUEUE, job);
+  }
+  const rsvp = await findRsvp(db, eventId, userId);
+  if (!rsvp) throw new Error('RSVP vanished after write');
+  return rsvp;
+}
+
+/** Someone at the meeting, as organizers and members see the list. */
+export interface Attendee {
+  userId: string;
+  name: string;
+  handle: string;
+  status: RsvpStatus;
+  guests: number;
+  waitlistPosition: number | null;
+  checkedInAt: Date | null;
+}
+
+/**
+ * People going (and, for hosts, waiting), searchable by name or handle; the waitlist in line
+ * order. `status` filters.
+ */
+export async function listAttendees(
+  db: Db,
+  eventId: string,
+  options: { statuses: RsvpStatus[]; q?: string | undefined }
+): Promise<Attendee[]> {
+  let query = db.kysely
+    .selectFrom('rsvps as r')
+    .innerJoin('users as u', 'u.id', 'r.user_id')
+    .select([
+      'r.user_id',
+      'r.status',
+      'r.guests',
+      'r.queue_no',
+      'r.checked_in_at',
+      'u.name',
+      'u.handle'
+    ])
+    .where('r.event_id', '=', eventId)
+    .where('r.status', 'in', options.statuses);
+  const q = options.q?.trim().toLowerCase();
+  if (q) {
+    const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    query = query.where((eb) =>
+      eb.or([
+        eb(sql`lower(u.name)`, 'like', sql`${like} escape '\\'`),
+        eb(sql`lower(u.handle)`, 'like', sql`${like} escape '\\'`)
+      ])
+    );
+  }
+  const rows = await query.orderBy('r.status').orderBy('r.queue_no').orderBy('u.name').execute();
+  let position = 0;
+  const waitPositions = new Map<string, number>();
+  const waiting = await db.kysely
+    .selectFrom('rsvps')
+    .select('user_id')
+    .where('event_id', '=', eventId)
+    .where('status', '=', 'waitlisted')
+    .orderBy('queue_no')
+    .execute();
+  for (const w of waiting) waitPositions.set(w.user_id, ++position);
+  return rows.map((row) => ({
+    userId: row.user_id,
+    name: row.name,
+    handle: row.handle,
+    status: row.status as RsvpStatus,
+    guests: row.guests,
+    waitlistPosition: waitPositions.get(row.user_id) ?? null,
+    checkedInAt: row.checked_in_at === null ? null : toDate(row.checked_in_at)
+  }));
+}
+
+/**
+ * Checks someone in by their personal code or by user id (hosts at the door). Only people going
+ * are checked in; doing it twice keeps the first time.
+ */
+export async function checkIn(
+  db: Db,
+  eventId: string,
+  who: { code: string } | { userId: string },
+  now = new Date()
+): Promise<Rsvp> {
+  let query = db.kysely.selectFrom('rsvps').selectAll().where('event_id', '=', eventId);
+  query =
+    'code' in who
+      ? query.where('check_in_code', '=', who.code.trim().toUpperCase())
+      : query.where('user_id', '=', who.userId);
+  const row = await query.executeTakeFirst();
+  if (!row) throw new RsvpError('notFound');
+  if (row.status !== 'going') throw new RsvpError('notGoing');
+  if (row.checked_in_at === null) {
+    await db.kysely
+      .updateTable('rsvps')
+      .set({ checked_in_at: now.toISOString(), updated_at: now.toISOString() })
+      .where('event_id', '=', eventId)
+      .where('user_id', '=', row.user_id)
+      .where('checked_in_at', 'is', null)
+      .execute();
+  }
+  const rsvp = await findRsvp(db, eventId, row.user_id);
+  if (!rsvp) throw new RsvpError('notFound');
+  return rsvp;
+}
+
+/** Takes back a check-in made by mistake. */
+export async function undoCheckIn(db: Db, eventId: string, userId: string): Promise<void> {
+  const result = await db.kysely
+    .updateTable('rsvps')
+    .set({ checked_in_at: null })
+    .where('event_id', '=', eventId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) === 0) throw new RsvpError('notFound');
+}
