@@ -63,7 +63,7 @@ function present(row: Selectable<RsvpsTable>, waitlistPosition: number | null): 
 const CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
 function checkInCode(): string {
   let code = '';
-  for (let i = 0; i < 8; i++) code += CODE_ALPHABET[randomInt(CODE_ALPHABET.length)];
+  for (let i = 0; i < 8; i++) code += CODE_ALPHABET.charAt(randomInt(CODE_ALPHABET.length));
   return code;
 }
 
@@ -85,7 +85,7 @@ async function positionOf(
   if (queueNo === null) return null;
   const ahead = await kysely
     .selectFrom('rsvps')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
     .where('event_id', '=', eventId)
     .where('status', '=', 'waitlisted')
     .where('queue_no', '<', queueNo)
@@ -210,7 +210,7 @@ export async function respond(
           .select((eb) => eb.fn.max('queue_no').as('q'))
           .where('event_id', '=', eventId)
           .executeTakeFirst();
-        queueNo = Number(last?.q ?? 0) + 1;
+        queueNo = (last?.q ?? 0) + 1;
       }
     } else {
       status = 'not_going';
