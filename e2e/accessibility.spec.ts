@@ -1,9 +1,18 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, request, test, type ConsoleMessage, type Page } from '@playwright/test';
+import { expect, test, type ConsoleMessage, type Page } from '@playwright/test';
+import { ensureNetwork } from './support/admin.ts';
+import { PLACES, postGroup, signedInApi } from './support/groups.ts';
 import { BASE_URL } from './support/server.ts';
 import { SIGNED_IN_STATE } from './support/session.ts';
 
 const LANGUAGES = ['en', 'de'] as const;
+
+/** A private group the signed-in account owns, for the group pages (see `ensureFixtures`). */
+const GROUP = 'a11y-check';
+/** A public group of the same owner: what visitors see of a group they may read. */
+const OPEN_GROUP = 'a11y-open';
+/** A network with both groups as chapters. */
+const NETWORK = 'a11y-network';
 
 const PUBLIC_PAGES = [
   '/',
@@ -12,12 +21,13 @@ const PUBLIC_PAGES = [
   '/verify-email?token=not-a-valid-token',
   '/forgot-password',
   '/groups',
+  '/groups?city=M%C3%BCnchen&tags=a11y',
+  `/groups/${GROUP}`,
+  `/groups/${OPEN_GROUP}`,
+  `/networks/${NETWORK}`,
   '/reset-password?token=some-token',
   '/this-page-does-not-exist'
 ];
-
-/** A group the signed-in account owns, for the group pages (created once, see `ensureGroup`). */
-const GROUP = 'a11y-check';
 
 const SIGNED_IN_PAGES = [
   '/',
@@ -29,32 +39,48 @@ const SIGNED_IN_PAGES = [
   '/groups/new',
   `/groups/${GROUP}`,
   `/groups/${GROUP}/members`,
-  `/groups/${GROUP}/requests`
+  `/groups/${GROUP}/requests`,
+  `/groups/${GROUP}/edit`,
+  `/networks/${NETWORK}`
 ];
 
-/** Creates the checked group through the API unless another worker already did. */
-async function ensureGroup(): Promise<void> {
-  const api = await request.newContext({ baseURL: BASE_URL, storageState: SIGNED_IN_STATE });
-  await api.post('/api/v1/groups', {
-    headers: { origin: BASE_URL },
-    data: {
+/** Creates the checked groups and network through the API unless another worker already did. */
+async function ensureFixtures(): Promise<void> {
+  const api = await signedInApi();
+  await postGroup(
+    api,
+    {
       slug: GROUP,
       name: 'Accessibility Check',
       kind: 'practice',
       description: 'A group with **markdown**, tags and a [link](https://example.com).',
       tags: ['a11y', 'testing'],
-      city: 'Köln',
-      country: 'DE',
-      timeZone: 'Europe/Berlin',
+      ...PLACES.cologne,
       websiteUrl: 'https://example.com',
       visibility: 'private',
       joinPolicy: 'approval',
       joinQuestions: ['Why do you want to join?']
-    }
-  });
-  // 201 for the first worker, a "slug taken" 400 for the next: either way the group exists.
-  expect((await api.get(`/api/v1/groups/${GROUP}`)).status()).toBe(200);
+    },
+    { allowTaken: true }
+  );
+  await postGroup(
+    api,
+    {
+      slug: OPEN_GROUP,
+      name: 'Accessibility Open House',
+      description: 'Everyone is welcome: we test **pages** with screen readers.',
+      tags: ['a11y'],
+      ...PLACES.munich,
+      chatUrl: 'https://chat.example.com',
+      codeOfConductUrl: 'https://example.com/conduct'
+    },
+    { allowTaken: true }
+  );
   await api.dispose();
+  await ensureNetwork(
+    { slug: NETWORK, name: 'Accessibility Network', description: 'Groups that test for everyone.' },
+    [GROUP, OPEN_GROUP]
+  );
 }
 
 /**
@@ -106,6 +132,7 @@ async function expectAccessible(page: Page, path: string, lang: string): Promise
 // One test per page and language: short tests that spread over the workers.
 for (const lang of LANGUAGES) {
   test.describe(`in ${lang}`, () => {
+    test.beforeAll(ensureFixtures);
     test.beforeEach(async ({ context }) => {
       await context.addCookies([{ name: 'guildhall_lang', value: lang, url: BASE_URL }]);
     });
@@ -118,7 +145,6 @@ for (const lang of LANGUAGES) {
 
     test.describe('signed in', () => {
       test.use({ storageState: SIGNED_IN_STATE });
-      test.beforeAll(ensureGroup);
 
       for (const path of SIGNED_IN_PAGES) {
         test(`${path} has no serious accessibility problems`, async ({ page }) => {

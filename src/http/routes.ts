@@ -2,12 +2,19 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from './context.ts';
 import { adminRoutes } from './routes/admin/admin.routes.ts';
 import { authRoutes } from './routes/auth/auth.routes.ts';
+import { calendarRoutes } from './routes/events/calendar.routes.ts';
+import { eventRoutes } from './routes/events/events.routes.ts';
+import { rsvpRoutes } from './routes/events/rsvps.routes.ts';
+import { seriesRoutes } from './routes/events/series.routes.ts';
 import { groupRoutes } from './routes/groups/groups.routes.ts';
 import { memberRoutes } from './routes/groups/members.routes.ts';
 import { groupSearchRoutes } from './routes/groups/search.routes.ts';
 import { invitationRoutes } from './routes/groups/invitations.routes.ts';
 import { meRoutes } from './routes/me/me.routes.ts';
 import { networkRoutes } from './routes/networks/networks.routes.ts';
+import { placeRoutes } from './routes/places/places.routes.ts';
+import { sponsorRoutes } from './routes/sponsors/sponsors.routes.ts';
+import { venueRoutes } from './routes/venues/venues.routes.ts';
 import { sessionRoutes } from './routes/sessions/sessions.routes.ts';
 import { tokenRoutes } from './routes/tokens/tokens.routes.ts';
 
@@ -27,6 +34,9 @@ import { tokenRoutes } from './routes/tokens/tokens.routes.ts';
  * owner    POST /groups/:slug/transfer
  * admin    GET|PATCH /admin/settings, POST /networks, PUT|DELETE /networks/:slug/chapters/:groupSlug
  * public   GET /networks, GET /networks/:slug
+ * public   GET /places (rate limited)
+ * group    GET /groups/:slug/venues, /venues/:id, /sponsors, /sponsors/:id (as the group; ?includeArchived=true: staff)
+ *  staff   POST /groups/:slug/venues|sponsors, PATCH|DELETE …/venues/:id, …/sponsors/:id
  * session  POST /me/password, POST /me/email, GET /me/sessions, DELETE /me/sessions/:id,
  *          POST /me/sessions/revoke-others, POST /me/tokens, DELETE /me/tokens/:id
  */
@@ -40,5 +50,12 @@ export async function registerApiRoutes(app: FastifyInstance, ctx: AppContext): 
   await app.register(groupSearchRoutes, ctx);
   await app.register(invitationRoutes, ctx);
   await app.register(networkRoutes, ctx);
+  await app.register(placeRoutes, ctx);
+  await app.register(venueRoutes, ctx);
+  await app.register(sponsorRoutes, ctx);
+  await app.register(eventRoutes, ctx);
+  await app.register(rsvpRoutes, ctx);
+  await app.register(seriesRoutes, ctx);
+  await app.register(calendarRoutes, ctx);
   await app.register(adminRoutes, ctx);
 }

@@ -131,9 +131,13 @@ function checkInput(input: MeetingInput): void {
   }
 }
 
-/** Refuses a venue or sponsors that are not the group's own (or are archived). */
+/**
+ * Refuses a venue that is not the group's own or archived (a meeting keeps the archived venue it
+ * already has), and sponsors that are not the group's own.
+ */
 async function checkReferences(
   trx: Kysely<Database>,
+  db: Db,
   groupId: string,
   venueId: string | null | undefined,
   sponsorIds: string[] | undefined
@@ -144,6 +148,7 @@ async function checkReferences(
       .select('id')
       .where('id', '=', venueId)
       .where('group_id', '=', groupId)
+      .where('archived', '=', dbBool(db, false))
       .executeTakeFirst();
     if (!venue) throw new MeetingError('unknownVenue', 'venueId');
   }
@@ -180,16 +185,16 @@ export async function createMeeting(
   db: Db,
   queue: JobQueue,
   groupId: string,
-  actorId: string,
+  actorId: string | null,
   input: MeetingInput & { publish: boolean },
-  extra: { seriesId?: string; occurrenceStart?: Date } = {},
+  extra: { seriesId?: string; occurrenceStart?: Date; announce?: boolean } = {},
   now = new Date()
 ): Promise<Meeting> {
   checkInput(input);
   const id = randomUUID();
   const at = now.toISOString();
   await db.kysely.transaction().execute(async (trx) => {
-    await checkReferences(trx, groupId, input.venueId, input.sponsorIds);
+    await checkReferences(trx, db, groupId, input.venueId, input.sponsorIds);
     await trx
       .insertInto('events')
       .values({
@@ -219,7 +224,10 @@ export async function createMeeting(
   });
   const meeting = await findMeeting(db, id);
   if (!meeting) throw new Error('meeting vanished after insert');
-  if (meeting.status === 'published') await announced(queue, meeting);
+  if (meeting.status === 'published') {
+    if (extra.announce ?? true) await enqueueMail(queue, { kind: 'announce', eventId: meeting.id });
+    await scheduleReminder(queue, meeting);
+  }
   return meeting;
 }
 
@@ -270,7 +278,8 @@ export async function updateMeeting(
   queue: JobQueue,
   meeting: Meeting,
   patch: Partial<MeetingInput>,
-  now = new Date()
+  now = new Date(),
+  options: { keepAttached?: boolean } = {}
 ): Promise<Meeting> {
   if (meeting.status === 'cancelled') throw new MeetingError('cancelled');
   const merged: MeetingInput = {
@@ -291,7 +300,7 @@ export async function updateMeeting(
     const current = await lockMeeting(trx, db, meeting.id);
     if (!current) throw new MeetingError('cancelled');
     if (current.status === 'cancelled') throw new MeetingError('cancelled');
-    await checkReferences(trx, meeting.groupId, merged.venueId, patch.sponsorIds);
+    await checkReferences(trx, db, meeting.groupId, patch.venueId, patch.sponsorIds);
     const capacity = merged.capacity ?? null;
     if (changeCapacity(current.goingSeats, capacity)) {
       throw new MeetingError('capacityBelowTaken', 'capacity');
@@ -326,7 +335,10 @@ export async function updateMeeting(
         rsvp_opens_at: next.rsvpOpensAt?.toISOString() ?? null,
         rsvp_closes_at: next.rsvpClosesAt?.toISOString() ?? null,
         sequence: seen ? current.sequence + 1 : current.sequence,
-        detached: dbBool(db, current.seriesId !== null || current.detached),
+        detached: dbBool(
+          db,
+          current.detached || (current.seriesId !== null && !options.keepAttached)
+        ),
         updated_at: now.toISOString()
       })
       .where('id', '=', meeting.id)
@@ -389,7 +401,7 @@ export async function cancelMeeting(
   db: Db,
   queue: JobQueue,
   meeting: Meeting,
-  reason: string,
+  reason: string | null,
   now = new Date()
 ): Promise<Meeting> {
   if (meeting.status === 'cancelled') throw new MeetingError('cancelled');
@@ -471,4 +483,18 @@ export async function nextMeetings(
     .where('ends_at', '>', now.toISOString());
   const rows = await db.kysely.selectFrom(ranked.as('r')).selectAll().where('rn', '=', 1).execute();
   return new Map(rows.map((row) => [row.group_id, presentMeeting(row)]));
+}
+
+/** A group's published and cancelled meetings that end after `since`, for its calendar feeds. */
+export async function feedMeetings(db: Db, groupId: string, since: Date): Promise<Meeting[]> {
+  const rows = await db.kysely
+    .selectFrom('events')
+    .selectAll()
+    .where('group_id', '=', groupId)
+    .where('status', '!=', 'draft')
+    .where('ends_at', '>', since.toISOString())
+    .orderBy('starts_at')
+    .limit(500)
+    .execute();
+  return rows.map(presentMeeting);
 }

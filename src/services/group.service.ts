@@ -21,6 +21,7 @@ import type {
 import { normalizeTags } from '../domain/tags.ts';
 import { isUniqueViolation } from './profile.service.ts';
 import { recordAudit } from './audit.service.ts';
+import { resolvePlace } from './place.service.ts';
 
 /** A group as stored, with JSON columns parsed. */
 export interface Group {
@@ -142,13 +143,33 @@ function bool(db: Db, value: boolean): boolean | number {
   return db.dialect === 'sqlite' ? (value ? 1 : 0) : value;
 }
 
-/** Creates a group with `ownerId` as its owner, in one transaction. */
+/**
+ * A group's coordinates from its city when it names one but gives none: the most populous place of
+ * that name, in its country when it has one. An unknown city leaves the coordinates out.
+ */
+async function coordinatesOfCity(
+  city: string,
+  country: string | null | undefined
+): Promise<{ latitude: number; longitude: number } | null> {
+  const place = await resolvePlace(city, country);
+  return place && { latitude: place.latitude, longitude: place.longitude };
+}
+
+/**
+ * Creates a group with `ownerId` as its owner, in one transaction. A city without coordinates gets
+ * the city's coordinates when the place is known; given coordinates (even null) always win.
+ */
 export async function createGroup(
   db: Db,
   ownerId: string,
-  input: GroupInput,
+  given: GroupInput,
   now = new Date()
 ): Promise<Group> {
+  const located =
+    given.city && given.latitude === undefined && given.longitude === undefined
+      ? await coordinatesOfCity(given.city, given.country)
+      : null;
+  const input = located ? { ...given, ...located } : given;
   const id = randomUUID();
   const at = now.toISOString();
   try {
@@ -200,13 +221,39 @@ export async function createGroup(
   return group;
 }
 
-/** Changes a group's settings; tags are normalized; a taken slug raises SlugTakenError. */
+/**
+ * The changes with coordinates from the city, when the city or country changes without new
+ * coordinates: the new place's, or none when it is unknown (the old ones were another place's).
+ * A group that keeps its place keeps its coordinates, and gets some if it had none.
+ */
+async function locateChanges(
+  group: Group,
+  changes: Partial<GroupInput>
+): Promise<Partial<GroupInput>> {
+  if (changes.latitude !== undefined || changes.longitude !== undefined) return changes;
+  if (changes.city === undefined && changes.country === undefined) return changes;
+  const city = changes.city === undefined ? group.city : changes.city;
+  const country = changes.country === undefined ? group.country : changes.country;
+  const moved = city !== group.city || country !== group.country;
+  if (!city || (!moved && group.latitude !== null)) return changes;
+  const located = await coordinatesOfCity(city, country);
+  if (located) return { ...changes, ...located };
+  return moved && group.latitude !== null
+    ? { ...changes, latitude: null, longitude: null }
+    : changes;
+}
+
+/**
+ * Changes a group's settings; tags are normalized; a taken slug raises SlugTakenError. A new city
+ * without coordinates brings its own (see `locateChanges`).
+ */
 export async function updateGroup(
   db: Db,
   group: Group,
   actorId: string,
-  changes: Partial<GroupInput>
+  requested: Partial<GroupInput>
 ): Promise<Group> {
+  const changes = await locateChanges(group, requested);
   try {
     await db.kysely.transaction().execute(async (trx) => {
       const set = columns(changes);

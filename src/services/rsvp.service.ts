@@ -6,7 +6,7 @@ import { dbBool, toBool, toDate } from '../db/values.ts';
 import { writeTransaction } from '../db/write-transaction.ts';
 import { arrive, changeGuests, promote, type RsvpStatus } from '../domain/rsvp.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
-import { lockMeeting, type Meeting } from './event.service.ts';
+import { lockMeeting, type Meeting, presentMeeting } from './event.service.ts';
 import { MEETING_MAIL_QUEUE, type MeetingMailJob } from './meeting-mail-jobs.ts';
 
 /** One person's answer to one meeting. */
@@ -102,6 +102,26 @@ export async function findRsvp(db: Db, eventId: string, userId: string): Promise
     .executeTakeFirst();
   if (!row) return null;
   return present(row, await positionOf(db.kysely, eventId, row.queue_no));
+}
+
+/** The user's answers to several meetings at once, by meeting id (waitlist positions included). */
+export async function rsvpsOf(
+  db: Db,
+  userId: string,
+  eventIds: string[]
+): Promise<Map<string, Rsvp>> {
+  if (eventIds.length === 0) return new Map();
+  const rows = await db.kysely
+    .selectFrom('rsvps')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .where('event_id', 'in', eventIds)
+    .execute();
+  const result = new Map<string, Rsvp>();
+  for (const row of rows) {
+    result.set(row.event_id, present(row, await positionOf(db.kysely, row.event_id, row.queue_no)));
+  }
+  return result;
 }
 
 /**
@@ -286,7 +306,7 @@ export interface Attendee {
 export async function listAttendees(
   db: Db,
   eventId: string,
-  options: { statuses: RsvpStatus[]; q?: string | undefined }
+  options: { statuses: RsvpStatus[]; q?: string | undefined; userIds?: string[] }
 ): Promise<Attendee[]> {
   let query = db.kysely
     .selectFrom('rsvps as r')
@@ -302,6 +322,7 @@ export async function listAttendees(
     ])
     .where('r.event_id', '=', eventId)
     .where('r.status', 'in', options.statuses);
+  if (options.userIds) query = query.where('r.user_id', 'in', options.userIds);
   const q = options.q?.trim().toLowerCase();
   if (q) {
     const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -375,4 +396,77 @@ export async function undoCheckIn(db: Db, eventId: string, userId: string): Prom
     .where('user_id', '=', userId)
     .executeTakeFirst();
   if (Number(result.numUpdatedRows) === 0) throw new RsvpError('notFound');
+}
+
+/** A user's meetings — going or waitlisted — upcoming (soonest first) or past (latest first). */
+export async function listMyMeetings(
+  db: Db,
+  userId: string,
+  options: {
+    when: 'upcoming' | 'past';
+    limit: number;
+    cursor?: { startsAt: Date; id: string } | undefined;
+  },
+  now = new Date()
+): Promise<{ items: Meeting[]; next: { startsAt: Date; id: string } | null }> {
+  const upcoming = options.when === 'upcoming';
+  let query = db.kysely
+    .selectFrom('rsvps as r')
+    .innerJoin('events as e', 'e.id', 'r.event_id')
+    .selectAll('e')
+    .where('r.user_id', '=', userId)
+    .where('r.status', 'in', ['going', 'waitlisted'])
+    .where('e.status', '!=', 'draft')
+    .where('e.ends_at', upcoming ? '>' : '<=', now.toISOString());
+  if (options.cursor) {
+    const { startsAt, id } = options.cursor;
+    const cmp = upcoming ? '>' : '<';
+    query = query.where((eb) =>
+      eb.or([
+        eb('e.starts_at', cmp, startsAt.toISOString()),
+        eb.and([eb('e.starts_at', '=', startsAt.toISOString()), eb('e.id', cmp, id)])
+      ])
+    );
+  }
+  const direction = upcoming ? 'asc' : 'desc';
+  const rows = await query
+    .orderBy('e.starts_at', direction)
+    .orderBy('e.id', direction)
+    .limit(options.limit + 1)
+    .execute();
+  const items = rows.slice(0, options.limit).map(presentMeeting);
+  const last = items.at(-1);
+  return {
+    items,
+    next: rows.length > options.limit && last ? { startsAt: last.startsAt, id: last.id } : null
+  };
+}
+
+/** People going who were not checked in, once the meeting has started. */
+export async function listNoShows(db: Db, eventId: string): Promise<Attendee[]> {
+  const going = await listAttendees(db, eventId, { statuses: ['going'] });
+  return going.filter((a) => a.checkedInAt === null);
+}
+
+/**
+ * The meetings a person is going to that end after `since`, in groups they are still an active
+ * member of (their personal calendar feed).
+ */
+export async function feedMeetingsOf(db: Db, userId: string, since: Date): Promise<Meeting[]> {
+  const rows = await db.kysely
+    .selectFrom('rsvps as r')
+    .innerJoin('events as e', 'e.id', 'r.event_id')
+    .innerJoin('memberships as m', (join) =>
+      join.onRef('m.group_id', '=', 'e.group_id').onRef('m.user_id', '=', 'r.user_id')
+    )
+    .selectAll('e')
+    .where('m.status', '=', 'active')
+    .where('r.user_id', '=', userId)
+    .where('r.status', '=', 'going')
+    .where('e.status', '!=', 'draft')
+    .where('e.ends_at', '>', since.toISOString())
+    .orderBy('e.starts_at')
+    .limit(500)
+    .execute();
+  return rows.map(presentMeeting);
 }

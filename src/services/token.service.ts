@@ -22,7 +22,8 @@ const TOKEN_PREFIX = 'gh_';
 /** How stale `last_used_at` may get before a use writes it again (saves a write per request). */
 const LAST_USED_RESOLUTION_MS = 60_000;
 
-function digest(secret: string): string {
+/** The SHA-256 digest of a secret, as stored in place of the secret itself. */
+export function digest(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
 }
 

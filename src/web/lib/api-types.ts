@@ -81,6 +81,8 @@ export interface GroupSummary {
   name: string;
   kind: GroupKind;
   description: string;
+  /** Plain text from the description, at most 200 characters (cut at a word, with …). */
+  excerpt: string;
   visibility: GroupVisibility;
   joinPolicy: JoinPolicy;
   tags: string[];
@@ -91,16 +93,36 @@ export interface GroupSummary {
   distanceKm: number | null;
 }
 
+/** The place a search by city went by (the most populous place of that name). */
+export interface SearchPlace {
+  name: string;
+  /** ISO 3166-1 alpha-2 code. */
+  country: string;
+  latitude: number;
+  longitude: number;
+}
+
 /** `GET /api/v1/groups` answer. */
 export interface GroupPage {
   items: GroupSummary[];
   nextCursor: string | null;
+  /** What `city` was taken to mean; null without `city`. */
+  place: SearchPlace | null;
 }
 
 /** One of the caller's groups, from `GET /api/v1/me/groups`. */
 export interface MyGroup extends GroupSummary {
   role: GroupRole;
   status: 'active' | 'pending';
+}
+
+/**
+ * The network a group is a chapter of. Not sent by `GET /api/v1/groups/:slug` yet: the group page
+ * links to the network once it is.
+ */
+export interface NetworkRef {
+  slug: string;
+  name: string;
 }
 
 /** A group, from `GET /api/v1/groups/:slug`. */
@@ -113,9 +135,13 @@ export interface Group {
   description: string;
   /** Sanitized HTML rendered from `description` by the API. */
   descriptionHtml: string;
+  /** Plain text from the description, at most 200 characters (cut at a word, with …). */
+  excerpt: string;
   visibility: GroupVisibility;
   joinPolicy: JoinPolicy;
   joinQuestions: string[];
+  /** Absent until the API sends it; null for groups outside any network. */
+  network?: NetworkRef | null;
   viewer: {
     role: GroupRole | null;
     status: MembershipStatus | null;
@@ -152,4 +178,213 @@ export interface Member {
   /** Answers to the join questions; organizers only. */
   answers: string[];
   joinedAt: string;
+}
+
+/** A network (a brand with chapters in many cities), from `GET /api/v1/networks/:slug`. */
+export interface Network {
+  id: string;
+  slug: string;
+  name: string;
+  description: string;
+  createdAt: string;
+}
+
+/** The next meeting of a chapter. Meetings do not exist yet: the API sends `null` for now. */
+export interface NextMeeting {
+  startsAt: string;
+  /** IANA time zone of the meeting. */
+  timeZone: string;
+  title: string;
+}
+
+/** A group of a network. Private chapters hide their place and size from outsiders. */
+export interface Chapter {
+  slug: string;
+  name: string;
+  city: string | null;
+  country: string | null;
+  visibility: GroupVisibility;
+  memberCount: number | null;
+  nextMeeting?: NextMeeting | null;
+}
+
+/** `GET /api/v1/networks/:slug` answer. */
+export interface NetworkPage {
+  network: Network;
+  chapters: Chapter[];
+}
+
+/** A city, from `GET /api/v1/places?q=` (suggestions for the city search). */
+export interface Place {
+  /** GeoNames id. */
+  id: string;
+  name: string;
+  /** ISO 3166-1 alpha-2 code. */
+  country: string;
+  latitude: number;
+  longitude: number;
+  timeZone: string;
+  population: number;
+}
+
+export type EventState = 'draft' | 'published' | 'cancelled' | 'past';
+export type RsvpStatus = 'going' | 'waitlisted' | 'not_going';
+
+/** Seats of a meeting: `taken` counts guests too; `left` is null without a limit. */
+export interface Seats {
+  capacity: number | null;
+  taken: number;
+  left: number | null;
+  waiting: number;
+}
+
+/** The viewer's own answer to a meeting. */
+export interface MyRsvp {
+  status: RsvpStatus;
+  guests: number;
+  waitlistPosition: number | null;
+  /** Shown at the door. */
+  checkInCode: string;
+  checkedIn: boolean;
+}
+
+/** A meeting in a list (`GET /groups/:slug/events`, `/me/events`, a series' `upcoming`). */
+export interface EventSummary {
+  id: string;
+  group: { slug: string; name: string };
+  seriesId: string | null;
+  title: string;
+  startsAt: string;
+  endsAt: string;
+  /** IANA zone of the meeting. */
+  timeZone: string;
+  status: EventState;
+  cancelReason: string | null;
+  online: boolean;
+  venueName: string | null;
+  seats: Seats;
+  myRsvp: MyRsvp | null;
+}
+
+export interface EventList {
+  items: EventSummary[];
+  nextCursor: string | null;
+}
+
+/** A venue of a group, from `GET /groups/:slug/venues`. */
+export interface Venue {
+  id: string;
+  name: string;
+  address: string;
+  room: string | null;
+  capacity: number | null;
+  /** Plain text; empty when not given. */
+  accessibility: string;
+  host: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  archived: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export const SPONSOR_CONTRIBUTIONS = ['room', 'food', 'speakers', 'money'] as const;
+export type SponsorContribution = (typeof SPONSOR_CONTRIBUTIONS)[number];
+
+/** A sponsor of a group, from `GET /groups/:slug/sponsors`. */
+export interface Sponsor {
+  id: string;
+  name: string;
+  url: string | null;
+  contributions: SponsorContribution[];
+  archived: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A meeting, from `GET /events/:id`. */
+export interface MeetingEvent extends EventSummary {
+  description: string;
+  /** Sanitized HTML rendered from `description` by the API. */
+  descriptionHtml: string;
+  venue: Venue | null;
+  /** Only for people going, hosts and organizers. */
+  onlineUrl: string | null;
+  guestLimit: number;
+  rsvpOpensAt: string | null;
+  rsvpClosesAt: string | null;
+  rsvpOpen: boolean;
+  sponsors: Sponsor[];
+  sequence: number;
+  viewer: { canRsvp: boolean; canEdit: boolean; canCheckIn: boolean };
+  createdAt: string;
+  updatedAt: string;
+  publishedAt: string | null;
+}
+
+/** Someone's answer, from `GET /events/:id/attendees` and the check-in routes. */
+export interface Attendee {
+  userId: string;
+  name: string;
+  handle: string;
+  status: RsvpStatus;
+  guests: number;
+  waitlistPosition: number | null;
+  /** Hosts and organizers only; null otherwise. */
+  checkedInAt: string | null;
+}
+
+export const WEEKDAYS = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+export const WEEKS_OF_MONTH = [1, 2, 3, 4, -1] as const;
+
+/** "Every month on the 2nd Tuesday at 19:00", in the series' zone. */
+export interface Recurrence {
+  frequency: 'weekly' | 'monthly';
+  interval: number;
+  weekday: Weekday;
+  /** Monthly only: 1–4, or -1 for the last. */
+  weekOfMonth: number | null;
+  /** `YYYY-MM-DD`. */
+  startDate: string;
+  /** `HH:MM`. */
+  startTime: string;
+  durationMinutes: number;
+  until: string | null;
+}
+
+/** A recurring meeting, from `GET /series/:id`. */
+export interface Series {
+  id: string;
+  group: { slug: string; name: string };
+  title: string;
+  description: string;
+  recurrence: Recurrence;
+  timeZone: string;
+  rrule: string;
+  venueId: string | null;
+  online: boolean;
+  capacity: number | null;
+  guestLimit: number;
+  rsvpOpensDays: number | null;
+  rsvpClosesHours: number | null;
+  ended: boolean;
+  upcoming: EventSummary[];
+  mySeriesRsvp: { guests: number } | null;
+}
+
+export type UnsubscribeKind = 'announce' | 'remind' | 'changed' | 'promoted';
+
+/** `GET /unsubscribe?token=` answer. */
+export interface UnsubscribeSummary {
+  kind: UnsubscribeKind;
+  groupName: string;
+  /** Mostly hidden: `a***@example.com`. */
+  email: string;
+  stopped: boolean;
+}
+
+/** `POST /me/calendar-feed` answer: the personal feed, shown once. */
+export interface CalendarFeed {
+  url: string;
 }

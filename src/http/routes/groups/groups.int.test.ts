@@ -63,6 +63,84 @@ describeWithApp('groups and membership', (app) => {
     expect(taken.json().errors).toEqual([{ field: 'slug', message: 'This address is taken.' }]);
   });
 
+  it('takes coordinates from the city when none are given; given coordinates win', async () => {
+    const owner = await person('Carla Coordinates');
+    const create = async (slug: string, extra: Record<string, unknown>) => {
+      const res = await t.request({
+        method: 'POST',
+        url: '/api/v1/groups',
+        cookie: owner.cookie,
+        body: { ...base, slug, ...extra }
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      return res.json<{ details: { latitude: number | null; longitude: number | null } }>();
+    };
+    const at = (g: { details: { latitude: number | null; longitude: number | null } }) => [
+      g.details.latitude,
+      g.details.longitude
+    ];
+    const munich = await create('coords-muenchen', { city: 'Muenchen', country: 'DE' });
+    expect(munich.details.latitude).toBeCloseTo(48.137, 2);
+    expect(munich.details.longitude).toBeCloseTo(11.575, 2);
+    // The most populous place of that name in the group's country.
+    const frankfurt = await create('coords-frankfurt', { city: 'Frankfurt', country: 'DE' });
+    expect(frankfurt.details.latitude).toBeCloseTo(50.116, 2);
+    const vienna = await create('coords-vienna-us', { city: 'Vienna', country: 'US' });
+    expect(vienna.details.longitude).toBeLessThan(-70);
+    expect(
+      at(await create('coords-explicit', { city: 'München', latitude: 1, longitude: 2 }))
+    ).toEqual([1, 2]);
+    expect(
+      at(await create('coords-unknown', { city: 'Nowhere-upon-Nothing', country: 'DE' }))
+    ).toEqual([null, null]);
+    expect(at(await create('coords-wrong-country', { city: 'München', country: 'FR' }))).toEqual([
+      null,
+      null
+    ]);
+
+    const patch = async (body: Record<string, unknown>) => {
+      const res = await t.request({
+        method: 'PATCH',
+        url: '/api/v1/groups/coords-muenchen',
+        cookie: owner.cookie,
+        body
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      return at(res.json());
+    };
+    const [koelnLat] = await patch({ city: 'Köln' });
+    expect(koelnLat).toBeCloseTo(50.933, 2);
+    expect(await patch({ latitude: 50.94, longitude: 6.96 })).toEqual([50.94, 6.96]);
+    expect(await patch({ city: 'Köln', name: 'Renamed' })).toEqual([50.94, 6.96]); // same place
+    expect(await patch({ city: 'Nowhere-upon-Nothing' })).toEqual([null, null]); // the old ones were Köln's
+    const [berlinLat] = await patch({ city: 'Berlin', country: 'DE' });
+    expect(berlinLat).toBeCloseTo(52.52, 2);
+  });
+
+  it('sends a plain-text excerpt of the description with the group', async () => {
+    const owner = await person('Eve Excerpt');
+    const description = `# Welcome\n\nWe meet **monthly** at [the office](https://x.example) &amp; talk <b>cloud</b> in Zanzibar.\n\n${'More words here. '.repeat(30)}`;
+    const res = await t.request({
+      method: 'POST',
+      url: '/api/v1/groups',
+      cookie: owner.cookie,
+      body: { ...base, slug: 'excerpt-group', description }
+    });
+    const excerpt = res.json<{ excerpt: string }>().excerpt;
+    expect(excerpt).toMatch(
+      /^Welcome We meet monthly at the office & talk <b>cloud<\/b> in Zanzibar\. More words here\. .*…$/
+    );
+    expect(Array.from(excerpt).length).toBeLessThanOrEqual(200);
+    const page = await t.request({ method: 'GET', url: '/api/v1/groups/excerpt-group' });
+    expect(page.json<{ excerpt: string }>().excerpt).toBe(excerpt);
+    const search = await t.request({ method: 'GET', url: '/api/v1/groups?q=zanzibar' });
+    expect(search.json<{ items: { slug: string; excerpt: string }[] }>().items).toEqual([
+      expect.objectContaining({ slug: 'excerpt-group', excerpt })
+    ]);
+    const mine = await t.request({ method: 'GET', url: '/api/v1/me/groups', cookie: owner.cookie });
+    expect(mine.json<{ items: { excerpt: string }[] }>().items[0]?.excerpt).toBe(excerpt);
+  });
+
   it('refuses invalid group input per field and stores nothing', async () => {
     const owner = await person('Invalid Ivan');
     const before = await t.testDb.db.kysely.selectFrom('groups').select('id').execute();

@@ -78,6 +78,9 @@ export const groupSchema = z
     kind: z.enum(['meetup', 'practice']),
     description: z.string(),
     descriptionHtml: z.string(),
+    excerpt: z.string().meta({
+      description: 'Plain text from the description, at most 200 characters, cut at a word with …'
+    }),
     visibility: z.enum(['public', 'private', 'hidden']),
     joinPolicy: z.enum(['open', 'approval', 'invitation']),
     joinQuestions: z.array(z.string()),

@@ -262,6 +262,81 @@ describeWithApp('group search', (app) => {
     expect(half.json().errors[0].field).toBe('lng');
   });
 
+  it('searches around a city by any common spelling, within 50 km unless told otherwise', async () => {
+    await make('cloud-berlin', { name: 'Cloud Berlin', latitude: 52.52, longitude: 13.405 }, 3);
+    for (const city of ['Munich', 'M%C3%BCnchen', 'muenchen']) {
+      const res = await t.request({ method: 'GET', url: `/api/v1/groups?city=${city}` });
+      expect(res.statusCode, res.body).toBe(200);
+      const body = res.json<{
+        items: { slug: string }[];
+        place: { name: string; country: string; latitude: number; longitude: number };
+      }>();
+      expect(slugs(body), city).toEqual(['azure-munich', 'private-azure', 'k8s-north-49']);
+      expect(body.place).toEqual({
+        name: 'Munich',
+        country: 'DE',
+        latitude: expect.closeTo(MUNICH.lat, 2) as number,
+        longitude: expect.closeTo(MUNICH.lng, 2) as number
+      });
+    }
+    expect(slugs(await search('city=Munich&country=DE&radiusKm=52&sort=members'))).toEqual([
+      'azure-munich',
+      'k8s-north-51',
+      'k8s-north-49',
+      'private-azure'
+    ]);
+    expect(slugs(await search('city=Berlin&q=cloud'))).toEqual(['cloud-berlin']);
+    expect((await search('q=cloud')).items.map((i) => i.slug)).toContain('cloud-berlin');
+    expect((await t.request({ method: 'GET', url: '/api/v1/groups' })).json().place).toBeNull();
+  });
+
+  it('refuses an unknown city, a city with coordinates, and a country without a city', async () => {
+    const unknown = await t.request({
+      method: 'GET',
+      url: '/api/v1/groups?city=Nowhere-upon-Nothing'
+    });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(unknown.json().errors).toEqual([
+      {
+        field: 'city',
+        message:
+          'No place called “Nowhere-upon-Nothing” is known. Check the spelling, or give coordinates instead.'
+      }
+    ]);
+    const german = await t.request({
+      method: 'GET',
+      url: '/api/v1/groups?city=M%C3%BCnchen&country=AT',
+      headers: { 'accept-language': 'de' }
+    });
+    expect(german.statusCode).toBe(400);
+    expect(german.json().errors).toEqual([
+      {
+        field: 'city',
+        message:
+          'Kein Ort namens „München“ ist bekannt. Prüfe die Schreibweise oder gib stattdessen Koordinaten an.'
+      }
+    ]);
+    const both = await t.request({
+      method: 'GET',
+      url: `/api/v1/groups?city=Munich&lat=${MUNICH.lat}&lng=${MUNICH.lng}`
+    });
+    expect(both.statusCode).toBe(400);
+    expect(both.json().errors).toEqual([
+      { field: 'city', message: 'Give a city or coordinates, not both.' }
+    ]);
+    const countryOnly = await t.request({ method: 'GET', url: '/api/v1/groups?country=DE' });
+    expect(countryOnly.statusCode).toBe(400);
+    expect(countryOnly.json().errors).toEqual([
+      { field: 'city', message: 'This field is required.' }
+    ]);
+    const short = await t.request({ method: 'GET', url: '/api/v1/groups?city=M&country=XX' });
+    expect(short.json().errors).toEqual([
+      { field: 'city', message: 'Must be at least 2 characters.' },
+      { field: 'country', message: 'Use a two-letter country code such as DE or US.' }
+    ]);
+  });
+
   it('lists my groups', async () => {
     const mine = (
       await t.request({ method: 'GET', url: '/api/v1/me/groups', cookie: memberCookie })

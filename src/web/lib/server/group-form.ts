@@ -1,3 +1,4 @@
+import type { Group } from '../api-types.ts';
 import type { GroupFormValues } from '../group-form-values.ts';
 import { text } from './api.ts';
 
@@ -87,5 +88,46 @@ export function groupBody(values: GroupFormValues): Record<string, unknown> {
     visibility: values.visibility,
     joinPolicy: values.joinPolicy,
     joinQuestions: parseList(values.joinQuestions, /\r?\n/)
+  };
+}
+
+/**
+ * The request body of `PATCH /groups/:slug`: like {@link groupBody}, but empty coordinates are
+ * `null` so that clearing both inputs removes the group's position.
+ */
+export function updateBody(values: GroupFormValues): Record<string, unknown> {
+  const body = groupBody(values);
+  if (body.latitude === undefined) body.latitude = null;
+  if (body.longitude === undefined) body.longitude = null;
+  return body;
+}
+
+/**
+ * The group form filled with a group's current settings (the edit page). `details` is there for
+ * everyone who may manage the group; without it the place and links start empty.
+ *
+ * @example
+ * groupFormValues(group).tags; // 'rust, systems'
+ */
+export function groupFormValues(group: Group): GroupFormValues {
+  const d = group.details;
+  return {
+    slug: group.slug,
+    name: group.name,
+    kind: group.kind,
+    description: group.description,
+    tags: d?.tags.join(', ') ?? '',
+    city: d?.city ?? '',
+    country: d?.country ?? '',
+    latitude: d && d.latitude !== null ? String(d.latitude) : '',
+    longitude: d && d.longitude !== null ? String(d.longitude) : '',
+    onlineOnly: d?.onlineOnly ?? false,
+    timeZone: d?.timeZone ?? 'UTC',
+    websiteUrl: d?.websiteUrl ?? '',
+    chatUrl: d?.chatUrl ?? '',
+    codeOfConductUrl: d?.codeOfConductUrl ?? '',
+    visibility: group.visibility,
+    joinPolicy: group.joinPolicy,
+    joinQuestions: group.joinQuestions.join('\n')
   };
 }

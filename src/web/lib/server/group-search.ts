@@ -4,6 +4,8 @@ export interface GroupQuery {
   tags: string;
   kind: string;
   online: boolean;
+  /** A city name ("München", "Munich"); the API finds its coordinates. */
+  city: string;
   lat: string;
   lng: string;
   radiusKm: string;
@@ -17,6 +19,7 @@ export function readGroupQuery(params: URLSearchParams): GroupQuery {
     tags: params.get('tags') ?? '',
     kind: params.get('kind') ?? '',
     online: params.get('online') === 'true',
+    city: params.get('city') ?? '',
     lat: params.get('lat') ?? '',
     lng: params.get('lng') ?? '',
     radiusKm: params.get('radiusKm') ?? '',
@@ -35,9 +38,13 @@ export function groupQueryString(query: GroupQuery, cursor?: string | null): str
   put('tags', query.tags);
   put('kind', query.kind);
   if (query.online) params.set('online', 'true');
+  put('city', query.city);
   put('lat', query.lat.replace(',', '.'));
   put('lng', query.lng.replace(',', '.'));
-  if (query.lat.trim() !== '' || query.lng.trim() !== '') put('radiusKm', query.radiusKm);
+  // The radius only means something around a place: a city or coordinates.
+  if ([query.city, query.lat, query.lng].some((part) => part.trim() !== '')) {
+    put('radiusKm', query.radiusKm);
+  }
   put('sort', query.sort);
   if (cursor) params.set('cursor', cursor);
   return params.toString();

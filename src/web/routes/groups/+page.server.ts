@@ -3,7 +3,18 @@ import { api, toFormErrors } from '#lib/server/api.ts';
 import { groupQueryString, readGroupQuery } from '#lib/server/group-search.ts';
 import type { PageServerLoad } from './$types';
 
-const FIELDS = ['q', 'tags', 'kind', 'online', 'lat', 'lng', 'radiusKm', 'sort', 'cursor'] as const;
+const FIELDS = [
+  'q',
+  'tags',
+  'kind',
+  'online',
+  'city',
+  'lat',
+  'lng',
+  'radiusKm',
+  'sort',
+  'cursor'
+] as const;
 
 export const load: PageServerLoad = async (event) => {
   const query = readGroupQuery(event.url.searchParams);
@@ -16,6 +27,7 @@ export const load: PageServerLoad = async (event) => {
       query,
       items: [],
       nextHref: null,
+      place: null,
       errors: toFormErrors(result.problem, FIELDS)
     };
   }
@@ -24,6 +36,8 @@ export const load: PageServerLoad = async (event) => {
     query,
     items: result.data.items,
     nextHref: next ? `/groups?${groupQueryString(query, next)}` : null,
+    // Which place the typed city was taken to mean (there are several Frankfurts).
+    place: result.data.place ?? null,
     errors: null
   };
 };
