@@ -7,6 +7,8 @@ import type { Limits } from '../http/context.ts';
 import { createJobQueue } from '../jobs/create-job-queue.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import { createMailer, registerMailJobs } from '../jobs/mailer.ts';
+import { registerSeriesJobs } from '../services/series.service.ts';
+import { registerMeetingMailJobs } from '../services/meeting-mail.service.ts';
 
 export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
   return pino({
@@ -36,7 +38,7 @@ export interface Running {
 }
 
 /**
- * Starts Guildhall: migrates, starts the job runner (mail), builds the HTTP server and listens.
+ * Starts Guildhall: migrates, starts the job runner (mail, meeting mail), builds the HTTP server and listens.
  *
  * @example
  * const running = await startGuildhall(loadConfig(), createLogger(config));
@@ -56,7 +58,10 @@ export async function startGuildhall(
     logger
   });
   registerMailJobs(queue, mailer);
+  registerMeetingMailJobs(queue, { db, baseUrl: config.baseUrl, secret: config.secret });
+  const seriesJobs = registerSeriesJobs(db, queue);
   await queue.start();
+  await seriesJobs.start();
   const { app } = await buildApp({
     config,
     db,
@@ -77,6 +82,7 @@ export async function startGuildhall(
     close: () => {
       closing ??= (async () => {
         await app.close();
+        seriesJobs.stop();
         await queue.stop();
         mailer.close();
         await db.close();

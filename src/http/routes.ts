@@ -16,6 +16,7 @@ import { placeRoutes } from './routes/places/places.routes.ts';
 import { sponsorRoutes } from './routes/sponsors/sponsors.routes.ts';
 import { venueRoutes } from './routes/venues/venues.routes.ts';
 import { sessionRoutes } from './routes/sessions/sessions.routes.ts';
+import { unsubscribeRoutes } from './routes/unsubscribe/unsubscribe.routes.ts';
 import { tokenRoutes } from './routes/tokens/tokens.routes.ts';
 
 /**
@@ -35,6 +36,7 @@ import { tokenRoutes } from './routes/tokens/tokens.routes.ts';
  * admin    GET|PATCH /admin/settings, POST /networks, PUT|DELETE /networks/:slug/chapters/:groupSlug
  * public   GET /networks, GET /networks/:slug
  * public   GET /places (rate limited)
+ * public   GET|POST /unsubscribe?token= (one-click unsubscribe, RFC 8058; rate limited)
  * group    GET /groups/:slug/venues, /venues/:id, /sponsors, /sponsors/:id (as the group; ?includeArchived=true: staff)
  *  staff   POST /groups/:slug/venues|sponsors, PATCH|DELETE …/venues/:id, …/sponsors/:id
  * session  POST /me/password, POST /me/email, GET /me/sessions, DELETE /me/sessions/:id,
@@ -57,5 +59,6 @@ export async function registerApiRoutes(app: FastifyInstance, ctx: AppContext): 
   await app.register(rsvpRoutes, ctx);
   await app.register(seriesRoutes, ctx);
   await app.register(calendarRoutes, ctx);
+  await app.register(unsubscribeRoutes, ctx);
   await app.register(adminRoutes, ctx);
 }

@@ -8,15 +8,37 @@ export type MailTemplate =
   | 'change-email'
   | 'password-changed'
   | 'group-invitation'
-  | 'join-request';
+  | 'join-request'
+  | 'meeting-announce'
+  | 'meeting-reminder'
+  | 'meeting-promoted'
+  | 'meeting-changed'
+  | 'meeting-cancelled';
+
+/** A file sent with a mail, e.g. a meeting's `.ics`. */
+export interface MailAttachment {
+  /** A plain file name (letters, digits, `.`, `-`, `_`), e.g. `meeting.ics`. */
+  filename: string;
+  /** The MIME type with parameters, e.g. `text/calendar; charset=utf-8; method=PUBLISH`. */
+  contentType: string;
+  /** The file's text. */
+  content: string;
+}
 
 /** What a service hands to the `mail` queue: rendering and sending happen in the job. */
 export interface MailMessage {
   template: MailTemplate;
   to: string;
   locale: Locale;
-  /** Template variables, e.g. `{ name, url }`. */
-  params: Record<string, string>;
+  /** Template variables, e.g. `{ name, url }`; optional ones may be left undefined. */
+  params: Record<string, string | undefined>;
+  /** Files to attach (a meeting's `.ics`). */
+  attachments?: MailAttachment[] | undefined;
+  /**
+   * The https URL a mail client POSTs to for one-click unsubscribe (RFC 8058). The mailer writes
+   * it as `List-Unsubscribe: <url>` together with `List-Unsubscribe-Post: List-Unsubscribe=One-Click`.
+   */
+  listUnsubscribe?: string | undefined;
 }
 
 /** The queue name mail jobs travel on. */

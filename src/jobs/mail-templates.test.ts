@@ -6,6 +6,20 @@ import type { MailMessage, MailTemplate } from './mail-message.ts';
 import { MAIL_TEMPLATES, mailMessageSchema, renderMail } from './mail-templates.ts';
 
 const URL_ = 'https://guild.example.com/verify?token=abc123&next=%2Fme';
+const UNSUBSCRIBE = 'https://guild.example.com/unsubscribe?token=t0k.en';
+const ONLINE = 'https://meet.example/r/room?pwd=42';
+
+function meetingParams(name: string): Record<string, string> {
+  return {
+    name,
+    url: URL_,
+    groupName: 'Rust Berlin',
+    title: 'Rust & Pizza',
+    when: 'Thursday, December 3, 2026, 7:00 – 9:00 PM (Europe/Berlin)',
+    place: 'c-base, Main hall, Rungestraße 20',
+    unsubscribeUrl: UNSUBSCRIBE
+  };
+}
 
 function paramsFor(template: MailTemplate, name = 'Ada Lovelace'): Record<string, string> {
   switch (template) {
@@ -21,6 +35,20 @@ function paramsFor(template: MailTemplate, name = 'Ada Lovelace'): Record<string
       return { name, url: URL_, groupName: 'Azure Meetup München', inviterName: 'Olga Owner' };
     case 'join-request':
       return { name, url: URL_, groupName: 'DevOps and Cloud CoP', applicantName: 'Arne' };
+    case 'meeting-announce':
+      return meetingParams(name);
+    case 'meeting-reminder':
+    case 'meeting-promoted':
+      return { ...meetingParams(name), onlineUrl: ONLINE };
+    case 'meeting-changed':
+      return {
+        ...meetingParams(name),
+        onlineUrl: ONLINE,
+        changes: 'time,place',
+        oldWhen: 'Wednesday, December 2, 2026, 7:00 – 9:00 PM (Europe/Berlin)'
+      };
+    case 'meeting-cancelled':
+      return { ...meetingParams(name), reason: 'The speaker is ill.' };
   }
 }
 
@@ -46,7 +74,8 @@ describe('mail catalogs', () => {
   });
 
   it('have a section for every template and no stray ones', () => {
-    const sections = Object.keys(en).filter((k) => k !== 'layout');
+    // `layout` and `meeting` hold words shared by several templates.
+    const sections = Object.keys(en).filter((k) => k !== 'layout' && k !== 'meeting');
     expect(sections.sort()).toEqual([...MAIL_TEMPLATES].sort());
   });
 
@@ -78,6 +107,8 @@ describe('renderMail', () => {
         const params = paramsFor(template);
         const fill = (text = '') =>
           text.replace(/\{\{(\w+)\}\}/g, (_, k: string) => params[k] ?? '');
+        const escapedFill = (text = '') =>
+          fill(text).replaceAll('&', '&amp;').replaceAll("'", '&#39;');
         expect(mail.subject).toBe(fill(section.subject));
         // No missing key falls back to the key itself.
         for (const part of [mail.subject, mail.text, mail.html])
@@ -85,7 +116,8 @@ describe('renderMail', () => {
         expect(mail.text).toContain(locale === 'de' ? 'Hallo Ada Lovelace,' : 'Hi Ada Lovelace,');
         expect(mail.text).toContain(fill(section.footer));
         expect(mail.html).toContain(`<html lang="${locale}"`);
-        expect(mail.html).toContain(`<title>${mail.subject}</title>`);
+        const subjectHtml = mail.subject.replaceAll('&', '&amp;').replaceAll("'", '&#39;');
+        expect(mail.html).toContain(`<title>${subjectHtml}</title>`);
 
         if (template === 'password-changed') {
           expect(mail.html).not.toContain('<a ');
@@ -98,6 +130,38 @@ describe('renderMail', () => {
           expect(mail.html).not.toContain(URL_);
           expect(mail.text).toContain(`${section.action}:`);
           expect(mail.html).toContain(`>${section.action}</a>`);
+        }
+        if (template.startsWith('meeting-')) {
+          const meeting = (locale === 'de' ? de : en).meeting;
+          expect(mail.text).toContain(`${meeting.what}: Rust & Pizza\n`);
+          expect(mail.text).toContain(`${meeting.when}: ${params.when ?? ''}\n`);
+          expect(mail.text).toContain(`${meeting.where}: ${params.place ?? ''}\n`);
+          expect(mail.html).toContain(
+            `>${meeting.when}</th><td style="padding:4px 0;vertical-align:top;">${params.when ?? ''}</td>`
+          );
+          expect(mail.html).toContain('Rust &amp; Pizza');
+          // The unsubscribe link closes the mail, after the footer.
+          expect(mail.text.endsWith(`${fill(section.unsubscribe)}\n${UNSUBSCRIBE}\n`)).toBe(true);
+          expect(mail.html).toContain(`href="${UNSUBSCRIBE}"`);
+          expect(mail.html).toContain(`>${escapedFill(section.unsubscribe)}</a>`);
+          if (params.onlineUrl) {
+            expect(mail.text).toContain(`${meeting.onlineLink}: ${ONLINE}\n`);
+            expect(mail.html).toContain(`href="${ONLINE}"`);
+          } else {
+            expect(mail.text).not.toContain(ONLINE);
+            expect(mail.html).not.toContain(ONLINE);
+          }
+        } else {
+          expect(mail.text).not.toContain(UNSUBSCRIBE);
+        }
+        if (template === 'meeting-changed') {
+          expect(mail.text).toContain(fill(section.timeChanged));
+          expect(mail.text).toContain(fill(section.placeChanged));
+          expect(mail.text).toContain(`${params.oldWhen ?? '?'} → ${params.when ?? '?'}`);
+        }
+        if (template === 'meeting-cancelled') {
+          expect(mail.text).toContain(fill(section.reason));
+          expect(mail.html).toContain(escapedFill(section.reason));
         }
         if (template === 'change-email') {
           expect(mail.text).toContain('ada.new@example.com');
@@ -132,6 +196,56 @@ describe('renderMail', () => {
   it('greets without a name when the name is empty', async () => {
     const mail = await renderMail(message('password-changed', 'de', '  '));
     expect(mail.text.startsWith('Hallo,\n')).toBe(true);
+  });
+
+  it('says only the new time of a changed meeting when the old one is not known', async () => {
+    const params: Record<string, string | undefined> = {
+      ...paramsFor('meeting-changed'),
+      changes: 'time'
+    };
+    delete params.oldWhen;
+    const mail = await renderMail({
+      template: 'meeting-changed',
+      to: 'a@example.com',
+      locale: 'de',
+      params
+    });
+    expect(mail.text).toContain(`Neue Zeit: ${params.when ?? ''}\n`);
+    expect(mail.text).not.toContain('Neuer Ort');
+  });
+
+  it('never puts an online link into announcements or cancellations', () => {
+    for (const template of ['meeting-announce', 'meeting-cancelled'] as const) {
+      const result = mailMessageSchema.safeParse({
+        ...message(template, 'en'),
+        params: { ...paramsFor(template), onlineUrl: ONLINE }
+      });
+      expect(result.success, template).toBe(false);
+    }
+  });
+
+  it('checks attachments and the one-click unsubscribe URL', () => {
+    const ok = {
+      ...message('meeting-reminder', 'en'),
+      attachments: [
+        {
+          filename: 'meeting.ics',
+          contentType: 'text/calendar; charset=utf-8; method=PUBLISH',
+          content: 'BEGIN:VCALENDAR'
+        }
+      ],
+      listUnsubscribe: 'https://guild.example.com/api/v1/unsubscribe?token=a.b'
+    };
+    expect(mailMessageSchema.safeParse(ok).success).toBe(true);
+    const bad = (change: Record<string, unknown>) =>
+      mailMessageSchema.safeParse({ ...ok, ...change }).success;
+    expect(bad({ listUnsubscribe: 'mailto:x@example.com' })).toBe(false);
+    expect(bad({ attachments: [{ ...ok.attachments[0], filename: '../../etc/passwd' }] })).toBe(
+      false
+    );
+    expect(
+      bad({ attachments: [{ ...ok.attachments[0], contentType: 'text/calendar\r\nBcc: x@y' }] })
+    ).toBe(false);
   });
 
   it('rejects params that do not fit the template', async () => {

@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { JobQueue } from './job-queue.ts';
 import { MAIL_QUEUE, type MailMessage } from './mail-message.ts';
-import { mailMessageSchema, renderMail } from './mail-templates.ts';
+import { mailMessageSchema, renderMail, type ValidMailMessage } from './mail-templates.ts';
 import { PermanentJobError } from './permanent-job-error.ts';
 
 /** How `createMailer` delivers. */
@@ -34,6 +34,11 @@ export interface Mailer {
  * `2026-11-23T16-20-00-123Z-verify-email-1a2b3c4d.eml`) and logs one line with the recipient,
  * subject and link, so a newcomer can verify an account without a mail server.
  *
+ * Attachments (a meeting's `.ics`) travel as MIME parts of their own. A message with
+ * `listUnsubscribe` gets the RFC 8058 one-click headers `List-Unsubscribe: <url>` and
+ * `List-Unsubscribe-Post: List-Unsubscribe=One-Click` (mail providers honour them only when the
+ * outgoing server signs both headers with DKIM).
+ *
  * An SMTP reply in the 5xx range (e.g. unknown recipient) is thrown as a `PermanentJobError`, so
  * the mail job does not retry a mail the server will never take.
  *
@@ -43,17 +48,17 @@ export interface Mailer {
  * mailer.close();
  */
 export function createMailer(options: MailerOptions): Mailer {
-  const headers = { 'Auto-Submitted': 'auto-generated' };
   if (options.smtpUrl) {
     const transport = nodemailer.createTransport(options.smtpUrl);
     return {
       async send(message) {
-        const mail = await renderMail(message);
+        const valid = mailMessageSchema.parse(message);
+        const mail = await renderMail(valid);
         try {
           const info = await transport.sendMail({
             from: options.from,
-            to: message.to,
-            headers,
+            to: valid.to,
+            ...envelope(valid),
             ...mail
           });
           options.logger.info(
@@ -87,11 +92,12 @@ export function createMailer(options: MailerOptions): Mailer {
   });
   return {
     async send(message) {
-      const mail = await renderMail(message);
+      const valid = mailMessageSchema.parse(message);
+      const mail = await renderMail(valid);
       const info = await transport.sendMail({
         from: options.from,
-        to: message.to,
-        headers,
+        to: valid.to,
+        ...envelope(valid),
         ...mail
       });
       const raw = info.message;
@@ -134,6 +140,24 @@ export function registerMailJobs(queue: JobQueue, mailer: Pick<Mailer, 'send'>):
     }
     await mailer.send(parsed.data);
   });
+}
+
+/** Headers and attachments of a message, in nodemailer's terms. */
+function envelope(message: ValidMailMessage): {
+  headers: Record<string, string>;
+  attachments: { filename: string; content: string; contentType: string }[];
+} {
+  const headers: Record<string, string> = { 'Auto-Submitted': 'auto-generated' };
+  if (message.listUnsubscribe) {
+    headers['List-Unsubscribe'] = `<${message.listUnsubscribe}>`;
+    headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
+  }
+  const attachments = (message.attachments ?? []).map((a) => ({
+    filename: a.filename,
+    content: a.content,
+    contentType: a.contentType
+  }));
+  return { headers, attachments };
 }
 
 function smtpResponseCode(error: unknown): number | undefined {

@@ -296,7 +296,7 @@ export async function updateMeeting(
     rsvpClosesAt: patch.rsvpClosesAt === undefined ? meeting.rsvpClosesAt : patch.rsvpClosesAt
   };
   checkInput(merged);
-  const { after, promoted } = await writeTransaction(db, async (trx) => {
+  const { after, promoted, before } = await writeTransaction(db, async (trx) => {
     const current = await lockMeeting(trx, db, meeting.id);
     if (!current) throw new MeetingError('cancelled');
     if (current.status === 'cancelled') throw new MeetingError('cancelled');
@@ -352,9 +352,20 @@ export async function updateMeeting(
   if (promoted.length > 0) {
     await enqueueMail(queue, { kind: 'promoted', eventId: meeting.id, userIds: promoted });
   }
-  const changes = visibleChanges(meeting, after);
+  const changes = visibleChanges(before, after);
   if (after.status === 'published' && changes.length > 0) {
-    await enqueueMail(queue, { kind: 'changed', eventId: meeting.id, changes });
+    await enqueueMail(queue, {
+      kind: 'changed',
+      eventId: meeting.id,
+      changes,
+      ...(changes.includes('time') && {
+        previous: {
+          startsAt: before.startsAt.toISOString(),
+          endsAt: before.endsAt.toISOString(),
+          timeZone: before.timeZone
+        }
+      })
+    });
     if (changes.includes('time')) await scheduleReminder(queue, after);
   }
   return after;

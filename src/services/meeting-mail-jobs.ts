@@ -13,6 +13,12 @@ export type MeetingMailJob =
   /** Seats freed: these people moved from the waitlist to going. */
   | { kind: 'promoted'; eventId: string; userIds: string[] }
   /** Time or place changed: everyone going. */
-  | { kind: 'changed'; eventId: string; changes: ('time' | 'place')[] }
+  | {
+      kind: 'changed';
+      eventId: string;
+      changes: ('time' | 'place')[];
+      /** The time before the change, so the mail can say old → new. */
+      previous?: { startsAt: string; endsAt: string; timeZone: string };
+    }
   /** Cancelled: everyone going or waiting. */
   | { kind: 'cancelled'; eventId: string };

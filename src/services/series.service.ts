@@ -457,3 +457,33 @@ export async function extendAllSeries(db: Db, queue: JobQueue, now = new Date())
   }
   return created;
 }
+
+/** The queue of the job that keeps series materialized. */
+export const SERIES_EXTEND_QUEUE = 'series-extend';
+const EXTEND_EVERY_MS = 12 * 3600_000;
+
+/**
+ * Registers the job that extends every running series; `start` runs it now and then every 12 hours
+ * (extending twice creates nothing twice, so a second process doing the same is harmless).
+ */
+export function registerSeriesJobs(
+  db: Db,
+  queue: JobQueue
+): { start(): Promise<void>; stop(): void } {
+  queue.work(SERIES_EXTEND_QUEUE, async () => {
+    await extendAllSeries(db, queue);
+  });
+  let timer: NodeJS.Timeout | undefined;
+  return {
+    async start() {
+      await queue.enqueue(SERIES_EXTEND_QUEUE, {});
+      timer = setInterval(() => {
+        void queue.enqueue(SERIES_EXTEND_QUEUE, {}).catch(() => undefined);
+      }, EXTEND_EVERY_MS);
+      timer.unref();
+    },
+    stop() {
+      clearInterval(timer);
+    }
+  };
+}

@@ -1,9 +1,8 @@
 import { beforeAll, expect, it } from 'vitest';
-import { createGroup, type Group } from '../../../services/group.service.ts';
+import { createGroup } from '../../../services/group.service.ts';
 import { describeWithApp } from '../../../test/test-app.ts';
 
 describeWithApp('meetings', (app) => {
-  let group: Group;
   let owner: string;
   let member: string;
   let other: string;
@@ -16,7 +15,7 @@ describeWithApp('meetings', (app) => {
     const m = await t.buildUser({ name: 'Mia Member' });
     const x = await t.buildUser({ name: 'Xaver Other' });
     memberId = m.id;
-    group = await createGroup(t.testDb.db, o.id, {
+    await createGroup(t.testDb.db, o.id, {
       slug: 'k8s-munich',
       name: 'Kubernetes Munich',
       kind: 'meetup',

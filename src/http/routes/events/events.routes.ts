@@ -10,7 +10,7 @@ import {
   publishMeeting,
   updateMeeting
 } from '../../../services/event.service.ts';
-import { findRsvp, rsvpsOf } from '../../../services/rsvp.service.ts';
+import { findRsvp, type Rsvp, rsvpsOf } from '../../../services/rsvp.service.ts';
 import { findVenues } from '../../../services/venue.service.ts';
 import { callerOf } from '../../caller.ts';
 import type { AppContext } from '../../context.ts';
@@ -120,7 +120,7 @@ export const eventRoutes: FastifyPluginAsyncZod<AppContext> = async (app, { db, 
             viewer.userId,
             page.items.map((m) => m.id)
           )
-        : new Map();
+        : new Map<string, Rsvp>();
       return {
         items: page.items.map((m) =>
           presentMeetingSummary(
@@ -156,7 +156,7 @@ export const eventRoutes: FastifyPluginAsyncZod<AppContext> = async (app, { db, 
       try {
         const meeting = await createMeeting(db, queue, access.group.id, callerOf(request).userId, {
           ...input,
-          timeZone: input.timeZone ?? access.group.timeZone,
+          timeZone: body.timeZone ?? access.group.timeZone,
           publish: publish ?? false
         });
         return await reply

@@ -187,11 +187,9 @@ describeWithApp('series', (app) => {
     });
     expect(local(firstNow.json<{ startsAt: string }>().startsAt).slice(11)).toBe('19:00');
     // The member going to the third meeting is told of the new time.
-    expect(app().queue.payloads('meeting-mail')).toContainEqual({
-      kind: 'changed',
-      eventId: third.id,
-      changes: ['time']
-    });
+    expect(app().queue.payloads('meeting-mail')).toContainEqual(
+      expect.objectContaining({ kind: 'changed', eventId: third.id, changes: ['time'] })
+    );
   });
 
   it('refuses rules that make no sense, with an error on the field', async () => {

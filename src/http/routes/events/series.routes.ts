@@ -5,7 +5,7 @@ import { can, type Viewer } from '../../../domain/group-policy.ts';
 import { localDateTime } from '../../../domain/zoned-time.ts';
 import { type Recurrence, RecurrenceError } from '../../../domain/recurrence.ts';
 import { findGroupById, type Group, viewerOf } from '../../../services/group.service.ts';
-import { rsvpsOf } from '../../../services/rsvp.service.ts';
+import { type Rsvp, rsvpsOf } from '../../../services/rsvp.service.ts';
 import {
   createSeries,
   endSeries,
@@ -72,7 +72,7 @@ async function present(db: Db, series: Series, group: Group, viewer: Viewer) {
         viewer.userId,
         upcoming.map((m) => m.id)
       )
-    : new Map();
+    : new Map<string, Rsvp>();
   const venues = new Map(
     (
       await findVenues(
