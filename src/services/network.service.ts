@@ -57,10 +57,22 @@ export async function createNetwork(
 }
 
 export async function findNetwork(db: Db, slug: string): Promise<Network | undefined> {
+  return findNetworkWhere(db, 'slug', slug);
+}
+
+export async function findNetworkById(db: Db, id: string): Promise<Network | undefined> {
+  return findNetworkWhere(db, 'id', id);
+}
+
+async function findNetworkWhere(
+  db: Db,
+  column: 'id' | 'slug',
+  value: string
+): Promise<Network | undefined> {
   const row = await db.kysely
     .selectFrom('networks')
     .selectAll()
-    .where('slug', '=', slug)
+    .where(column, '=', value)
     .executeTakeFirst();
   return row
     ? {

@@ -1,25 +1,16 @@
 import { beforeAll, expect, it } from 'vitest';
-import type { JoinPolicy, Visibility } from '../../../domain/group-policy.ts';
 import { createGroup } from '../../../services/group.service.ts';
+import {
+  addMemberships,
+  buildPersonas,
+  type GroupKindCase,
+  KINDS,
+  PERSONA_MEMBERSHIPS,
+  PERSONAS,
+  type PersonaUsers,
+  sessionOf
+} from '../../../test/personas.ts';
 import { describeWithApp, type RequestOptions, type TestApp } from '../../../test/test-app.ts';
-
-const PERSONAS = [
-  'anonymous',
-  'non-member',
-  'pending',
-  'member',
-  'host',
-  'organizer',
-  'owner',
-  'admin',
-  'banned'
-] as const;
-type Persona = (typeof PERSONAS)[number];
-const KINDS: { visibility: Visibility; joinPolicy: JoinPolicy }[] = [
-  { visibility: 'public', joinPolicy: 'open' },
-  { visibility: 'private', joinPolicy: 'approval' },
-  { visibility: 'hidden', joinPolicy: 'invitation' }
-];
 
 /**
  * Expected status per endpoint, per group kind (public/open, private/approval, hidden/invitation),
@@ -105,25 +96,16 @@ const MATRIX: Record<string, [string, string, string]> = {
 
 describeWithApp('group permission matrix', (app) => {
   let t: TestApp;
-  const users = {} as Record<Persona | 'target' | 'applicant', { id: string; cookie: string }>;
+  let users: PersonaUsers<'target' | 'applicant'>;
   let counter = 0;
 
   beforeAll(async () => {
     t = app();
-    // The first account on an instance is its admin.
-    for (const persona of [
-      'admin',
-      ...PERSONAS.filter((p) => p !== 'anonymous' && p !== 'admin'),
-      'target',
-      'applicant'
-    ] as const) {
-      const { id, email } = await t.buildUser({ name: persona });
-      users[persona] = { id, cookie: await t.logIn(email) };
-    }
+    users = await buildPersonas(t, ['target', 'applicant']);
   });
 
   /** A fresh group where every persona holds its role, plus an active `target` and a pending `applicant`. */
-  async function freshGroup(kind: (typeof KINDS)[number]): Promise<string> {
+  async function freshGroup(kind: GroupKindCase): Promise<string> {
     counter += 1;
     const slug = `matrix-${counter}`;
     const group = await createGroup(t.testDb.db, users.owner.id, {
@@ -135,29 +117,11 @@ describeWithApp('group permission matrix', (app) => {
       joinPolicy: kind.joinPolicy,
       joinQuestions: kind.joinPolicy === 'approval' ? ['What do you work on?'] : []
     });
-    const at = new Date().toISOString();
-    const rows = [
-      ['pending', 'member', 'pending'],
-      ['member', 'member', 'active'],
-      ['host', 'host', 'active'],
-      ['organizer', 'organizer', 'active'],
-      ['banned', 'member', 'banned'],
+    await addMemberships(t, group.id, users, [
+      ...PERSONA_MEMBERSHIPS,
       ['target', 'member', 'active'],
       ['applicant', 'member', 'pending']
-    ] as const;
-    await t.testDb.db.kysely
-      .insertInto('memberships')
-      .values(
-        rows.map(([who, role, status]) => ({
-          group_id: group.id,
-          user_id: users[who].id,
-          role,
-          status,
-          created_at: at,
-          updated_at: at
-        }))
-      )
-      .execute();
+    ]);
     return slug;
   }
 
@@ -228,10 +192,7 @@ describeWithApp('group permission matrix', (app) => {
           const slug = await freshGroup(kind); // each call on its own group: writes do not leak
           const req = requests[endpoint]?.(slug);
           if (!req) throw new Error(endpoint);
-          const res = await t.request({
-            ...req,
-            ...(persona === 'anonymous' ? {} : { cookie: users[persona].cookie })
-          });
+          const res = await t.request({ ...req, ...sessionOf(users, persona) });
           if (res.statusCode >= 500) throw new Error(`${endpoint} ${persona}: ${res.body}`);
           statuses.push(res.statusCode);
         }

@@ -15,6 +15,7 @@ import {
   notifyJoinRequest,
   setDirectoryVisibility
 } from '../../../services/membership.service.ts';
+import { findNetworkById } from '../../../services/network.service.ts';
 import { getSettings } from '../../../services/settings.service.ts';
 import { getProfile } from '../../../services/profile.service.ts';
 import { callerOf } from '../../caller.ts';
@@ -35,6 +36,7 @@ export async function presentGroupFor(ctx: Ctx, group: Group, viewer: Viewer) {
         includeHidden: true
       })
     : [];
+  const network = group.networkId ? await findNetworkById(ctx.db, group.networkId) : undefined;
   return jsonDates({
     id: group.id,
     slug: group.slug,
@@ -46,6 +48,7 @@ export async function presentGroupFor(ctx: Ctx, group: Group, viewer: Viewer) {
     visibility: group.visibility,
     joinPolicy: group.joinPolicy,
     joinQuestions: group.joinQuestions,
+    network: network ? { slug: network.slug, name: network.name } : null,
     viewer: {
       role: viewer.membership?.status === 'active' ? viewer.membership.role : null,
       status: viewer.membership?.status ?? null,

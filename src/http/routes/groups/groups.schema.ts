@@ -84,6 +84,10 @@ export const groupSchema = z
     visibility: z.enum(['public', 'private', 'hidden']),
     joinPolicy: z.enum(['open', 'approval', 'invitation']),
     joinQuestions: z.array(z.string()),
+    network: z
+      .object({ slug: z.string(), name: z.string() })
+      .nullable()
+      .meta({ description: 'The network this group is a chapter of' }),
     viewer: viewerSchema,
     details: z
       .object({

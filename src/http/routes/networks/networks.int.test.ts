@@ -95,6 +95,31 @@ describeWithApp('networks', (app) => {
         nextMeeting: null
       }
     ]);
+    // A chapter's next published meeting shows on the network page; the group names its network.
+    const meeting = await t.request({
+      method: 'POST',
+      url: '/api/v1/groups/azure-munich/events',
+      cookie: member,
+      body: {
+        title: 'Azure Functions deep dive',
+        startsAt: '2030-02-12T19:00',
+        endsAt: '2030-02-12T21:00',
+        publish: true
+      }
+    });
+    expect(meeting.statusCode).toBe(201);
+    const withMeeting = (
+      await t.request({ method: 'GET', url: '/api/v1/networks/azure-meetups' })
+    ).json<{ chapters: { slug: string; nextMeeting: unknown }[] }>();
+    expect(withMeeting.chapters.find((c) => c.slug === 'azure-munich')?.nextMeeting).toEqual({
+      id: meeting.json<{ id: string }>().id,
+      title: 'Azure Functions deep dive',
+      startsAt: '2030-02-12T18:00:00.000Z',
+      timeZone: 'Europe/Berlin'
+    });
+    expect(
+      (await t.request({ method: 'GET', url: '/api/v1/groups/azure-munich' })).json()
+    ).toMatchObject({ network: { slug: 'azure-meetups', name: 'Azure Meetups' } });
     const insider = (
       await t.request({ method: 'GET', url: '/api/v1/networks/azure-meetups', cookie: member })
     ).json();

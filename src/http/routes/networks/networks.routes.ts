@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { type Meeting, nextMeetings } from '../../../services/event.service.ts';
 import { findGroupBySlug } from '../../../services/group.service.ts';
 import {
   createNetwork,
@@ -34,9 +35,28 @@ const chapterSchema = z
     country: z.string().nullable(),
     visibility: z.enum(['public', 'private', 'hidden']),
     memberCount: z.number().int().nullable(),
-    nextMeeting: z.null().meta({ description: 'The next meeting; filled in once meetings exist' })
+    nextMeeting: z
+      .object({
+        id: z.string(),
+        title: z.string(),
+        startsAt: z.iso.datetime(),
+        timeZone: z.string()
+      })
+      .nullable()
+      .meta({ description: "The chapter's next published meeting (public chapters)" })
   })
   .meta({ id: 'Chapter' });
+
+function nextOf(meeting: Meeting | undefined) {
+  return meeting
+    ? {
+        id: meeting.id,
+        title: meeting.title,
+        startsAt: meeting.startsAt.toISOString(),
+        timeZone: meeting.timeZone
+      }
+    : null;
+}
 
 /** Networks of chapters: admins create them and attach groups; anyone sees a network page. */
 export const networkRoutes: FastifyPluginAsyncZod<AppContext> = async (app, { db }) => {
@@ -111,6 +131,10 @@ export const networkRoutes: FastifyPluginAsyncZod<AppContext> = async (app, { db
       if (!network) throw new Problem('not-found');
       const viewer = await viewerOf(request);
       const chapters = await networkChapters(db, network.id, viewer);
+      const next = await nextMeetings(
+        db,
+        chapters.filter((g) => g.visibility === 'public').map((g) => g.id)
+      );
       return {
         network: jsonDates(network),
         chapters: chapters.map((g) => {
@@ -122,7 +146,7 @@ export const networkRoutes: FastifyPluginAsyncZod<AppContext> = async (app, { db
             country: open ? g.country : null,
             visibility: g.visibility,
             memberCount: open ? g.memberCount : null,
-            nextMeeting: null
+            nextMeeting: nextOf(next.get(g.id))
           };
         })
       };
