@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Kysely, type Selectable, sql } from 'kysely';
+import { type Kysely, type RawBuilder, type Selectable, type SqlBool, sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { Database, EventsTable } from '../db/schema.ts';
 import { dbBool, toBool, toDate } from '../db/values.ts';
@@ -434,6 +434,41 @@ export async function cancelMeeting(
   return after;
 }
 
+/** Where a page of meetings in start order ends: the last start and id seen. */
+export interface MeetingCursor {
+  startsAt: Date;
+  id: string;
+}
+
+/**
+ * The keyset condition for meetings after `cursor` in start order (ascending when `upcoming`,
+ * else descending), ties broken by id; `table` prefixes the columns (e.g. `e.`).
+ */
+export function startsAfter(
+  cursor: MeetingCursor,
+  upcoming: boolean,
+  table: '' | 'e.'
+): RawBuilder<SqlBool> {
+  const cmp = sql.raw(upcoming ? '>' : '<');
+  const start = sql.ref(`${table}starts_at`);
+  const id = sql.ref(`${table}id`);
+  const at = cursor.startsAt.toISOString();
+  return sql<SqlBool>`(${start} ${cmp} ${at} or (${start} = ${at} and ${id} ${cmp} ${cursor.id}))`;
+}
+
+/** A page from `limit + 1` rows: the first `limit`, and the cursor after them when more exist. */
+export function meetingPage(
+  meetings: Meeting[],
+  limit: number
+): { items: Meeting[]; next: MeetingCursor | null } {
+  const items = meetings.slice(0, limit);
+  const last = items.at(-1);
+  return {
+    items,
+    next: meetings.length > limit && last ? { startsAt: last.startsAt, id: last.id } : null
+  };
+}
+
 /** A page of a group's meetings: upcoming (soonest first) or past (latest first). */
 export async function listGroupMeetings(
   db: Db,
@@ -453,28 +488,14 @@ export async function listGroupMeetings(
     .where('group_id', '=', groupId)
     .where('ends_at', upcoming ? '>' : '<=', now.toISOString());
   if (!options.includeDrafts) query = query.where('status', '!=', 'draft');
-  if (options.cursor) {
-    const { startsAt, id } = options.cursor;
-    const cmp = upcoming ? '>' : '<';
-    query = query.where((eb) =>
-      eb.or([
-        eb('starts_at', cmp, startsAt.toISOString()),
-        eb.and([eb('starts_at', '=', startsAt.toISOString()), eb('id', cmp, id)])
-      ])
-    );
-  }
+  if (options.cursor) query = query.where(startsAfter(options.cursor, upcoming, ''));
   const direction = upcoming ? 'asc' : 'desc';
   const rows = await query
     .orderBy('starts_at', direction)
     .orderBy('id', direction)
     .limit(options.limit + 1)
     .execute();
-  const items = rows.slice(0, options.limit).map(presentMeeting);
-  const last = items.at(-1);
-  return {
-    items,
-    next: rows.length > options.limit && last ? { startsAt: last.startsAt, id: last.id } : null
-  };
+  return meetingPage(rows.map(presentMeeting), options.limit);
 }
 
 /** The next published, not cancelled meeting of each group (for group pages and network pages). */

@@ -6,7 +6,13 @@ import { dbBool, toBool, toDate } from '../db/values.ts';
 import { writeTransaction } from '../db/write-transaction.ts';
 import { arrive, changeGuests, promote, type RsvpStatus } from '../domain/rsvp.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
-import { lockMeeting, type Meeting, presentMeeting } from './event.service.ts';
+import {
+  lockMeeting,
+  type Meeting,
+  meetingPage,
+  presentMeeting,
+  startsAfter
+} from './event.service.ts';
 import { MEETING_MAIL_QUEUE, type MeetingMailJob } from './meeting-mail-jobs.ts';
 
 /** One person's answer to one meeting. */
@@ -418,28 +424,14 @@ export async function listMyMeetings(
     .where('r.status', 'in', ['going', 'waitlisted'])
     .where('e.status', '!=', 'draft')
     .where('e.ends_at', upcoming ? '>' : '<=', now.toISOString());
-  if (options.cursor) {
-    const { startsAt, id } = options.cursor;
-    const cmp = upcoming ? '>' : '<';
-    query = query.where((eb) =>
-      eb.or([
-        eb('e.starts_at', cmp, startsAt.toISOString()),
-        eb.and([eb('e.starts_at', '=', startsAt.toISOString()), eb('e.id', cmp, id)])
-      ])
-    );
-  }
+  if (options.cursor) query = query.where(startsAfter(options.cursor, upcoming, 'e.'));
   const direction = upcoming ? 'asc' : 'desc';
   const rows = await query
     .orderBy('e.starts_at', direction)
     .orderBy('e.id', direction)
     .limit(options.limit + 1)
     .execute();
-  const items = rows.slice(0, options.limit).map(presentMeeting);
-  const last = items.at(-1);
-  return {
-    items,
-    next: rows.length > options.limit && last ? { startsAt: last.startsAt, id: last.id } : null
-  };
+  return meetingPage(rows.map(presentMeeting), options.limit);
 }
 
 /** People going who were not checked in, once the meeting has started. */

@@ -196,33 +196,7 @@ export async function createSeries(
   input: SeriesInput,
   now = new Date()
 ): Promise<{ series: Series; meetings: Meeting[] }> {
-  const id = randomUUID();
-  const at = now.toISOString();
-  const rrule = toRRule(input.recurrence);
-  await db.kysely
-    .insertInto('series')
-    .values({
-      id,
-      group_id: groupId,
-      title: input.title,
-      description: input.description ?? '',
-      rrule,
-      time_zone: input.recurrence.timeZone,
-      duration_minutes: input.recurrence.durationMinutes,
-      venue_id: input.venueId ?? null,
-      online_url: input.onlineUrl ?? null,
-      capacity: input.capacity ?? null,
-      guest_limit: input.guestLimit ?? 0,
-      rsvp_opens_days: input.rsvpOpensDays ?? null,
-      rsvp_closes_hours: input.rsvpClosesHours ?? null,
-      materialized_until: at,
-      created_by: actorId,
-      created_at: at,
-      updated_at: at
-    })
-    .execute();
-  const series = await findSeries(db, id);
-  if (!series) throw new Error('series vanished after insert');
+  const series = await insertSeries(db, groupId, actorId, input, input.recurrence, now);
   const meetings = await materialize(
     db,
     queue,
@@ -231,7 +205,7 @@ export async function createSeries(
     { announce: 'first' },
     now
   );
-  return { series: (await findSeries(db, id)) ?? series, meetings };
+  return { series: (await findSeries(db, series.id)) ?? series, meetings };
 }
 
 /** The series' meetings that have not started, in order. */
@@ -278,7 +252,7 @@ export async function updateSeries(
     })
     .where('id', '=', series.id)
     .execute();
-  const { series: next } = await createSeriesShell(db, series, input, newRecurrence, now);
+  const next = await insertSeries(db, series.groupId, null, input, newRecurrence, now);
   const horizon = new Date(now.getTime() + MATERIALIZE_DAYS * DAY);
   const planned = new Map(
     occurrences(newRecurrence, { from: now, to: horizon }).map((o) => [o.date, o])
@@ -333,20 +307,21 @@ function localDate(meeting: Meeting): string {
   }).format(meeting.occurrenceStart ?? meeting.startsAt);
 }
 
-async function createSeriesShell(
+async function insertSeries(
   db: Db,
-  old: Series,
+  groupId: string,
+  actorId: string | null,
   input: SeriesInput,
   recurrence: Recurrence,
   now: Date
-): Promise<{ series: Series }> {
+): Promise<Series> {
   const id = randomUUID();
   const at = now.toISOString();
   await db.kysely
     .insertInto('series')
     .values({
       id,
-      group_id: old.groupId,
+      group_id: groupId,
       title: input.title,
       description: input.description ?? '',
       rrule: toRRule(recurrence),
@@ -359,14 +334,14 @@ async function createSeriesShell(
       rsvp_opens_days: input.rsvpOpensDays ?? null,
       rsvp_closes_hours: input.rsvpClosesHours ?? null,
       materialized_until: at,
-      created_by: null,
+      created_by: actorId,
       created_at: at,
       updated_at: at
     })
     .execute();
   const series = await findSeries(db, id);
   if (!series) throw new Error('series vanished after insert');
-  return { series };
+  return series;
 }
 
 /** Ends a series: no new meetings; upcoming ones are cancelled with `reason`. */

@@ -264,4 +264,24 @@ describeWithApp('meetings', (app) => {
     });
     expect(late.statusCode).toBe(409);
   });
+
+  it('lists my meetings in order, a page at a time, cancelled ones marked', async () => {
+    const first = await app().request({
+      method: 'GET',
+      url: '/api/v1/me/events?limit=1',
+      cookie: member
+    });
+    const page1 = first.json<{ items: { title: string }[]; nextCursor: string }>();
+    expect(page1.items.map((i) => i.title)).toEqual(['Hybrid night']);
+    const second = await app().request({
+      method: 'GET',
+      url: `/api/v1/me/events?limit=1&cursor=${page1.nextCursor}`,
+      cookie: member
+    });
+    expect(second.json()).toMatchObject({
+      items: [{ title: 'Small room', status: 'cancelled', myRsvp: { status: 'going', guests: 2 } }],
+      nextCursor: null
+    });
+    expect((await app().request({ method: 'GET', url: '/api/v1/me/events' })).statusCode).toBe(401);
+  });
 });
