@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { Database } from '../db/schema.ts';
-import { parseJsonList, toBool, toDate } from '../db/values.ts';
+import { dbBool, parseJsonList, toBool, toDate } from '../db/values.ts';
 import type { MembershipStatus, Role } from '../domain/group-policy.ts';
 import { normalizeTag } from '../domain/tags.ts';
 import { isLocale } from '../i18n/i18n.ts';
@@ -352,16 +352,53 @@ export async function listMembers(
 }
 
 /** Shows or hides the user in a group's member directory. */
-export async function setDirectoryVisibility(
+/** Which meeting mails a member wants from a group. */
+export const MEETING_MAIL_CHOICES = ['all', 'going', 'none'] as const;
+export type MeetingMailChoice = (typeof MEETING_MAIL_CHOICES)[number];
+
+/** A member's own settings in a group. */
+export interface MemberSettings {
+  hiddenInDirectory: boolean;
+  meetingMail: MeetingMailChoice;
+}
+
+export async function memberSettings(
+  db: Db,
+  groupId: string,
+  userId: string
+): Promise<MemberSettings | null> {
+  const row = await db.kysely
+    .selectFrom('memberships')
+    .select(['hidden_in_directory', 'meeting_mail'])
+    .where('group_id', '=', groupId)
+    .where('user_id', '=', userId)
+    .where('status', '!=', 'banned')
+    .executeTakeFirst();
+  return row
+    ? {
+        hiddenInDirectory: toBool(row.hidden_in_directory),
+        meetingMail: row.meeting_mail as MeetingMailChoice
+      }
+    : null;
+}
+
+/**
+ * Changes a member's own settings: leaving themselves out of the member directory, and which
+ * meeting mails they get (every new meeting, only those they answered, or none).
+ */
+export async function updateMemberSettings(
   db: Db,
   groupId: string,
   userId: string,
-  hidden: boolean
+  settings: Partial<MemberSettings>
 ): Promise<void> {
   const result = await db.kysely
     .updateTable('memberships')
     .set({
-      hidden_in_directory: db.dialect === 'sqlite' ? (hidden ? 1 : 0) : hidden,
+      ...(settings.hiddenInDirectory !== undefined && {
+        hidden_in_directory: dbBool(db, settings.hiddenInDirectory)
+      }),
+      ...(settings.meetingMail !== undefined && { meeting_mail: settings.meetingMail }),
       updated_at: now()
     })
     .where('group_id', '=', groupId)

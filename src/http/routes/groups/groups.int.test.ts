@@ -478,6 +478,32 @@ describeWithApp('groups and membership', (app) => {
       cookie: shy.cookie,
       body: { hiddenInDirectory: true }
     });
+    // Meeting mails: every new meeting by default, changed per group; a bad choice is a 400.
+    const settingsOf = async () =>
+      (
+        await t.request({
+          method: 'GET',
+          url: '/api/v1/groups/terraform-users',
+          cookie: shy.cookie
+        })
+      ).json<{ viewer: { settings: unknown } }>().viewer.settings;
+    expect(await settingsOf()).toEqual({ hiddenInDirectory: true, meetingMail: 'all' });
+    const mail = await t.request({
+      method: 'PATCH',
+      url: '/api/v1/groups/terraform-users/membership',
+      cookie: shy.cookie,
+      body: { meetingMail: 'going' }
+    });
+    expect(mail.statusCode).toBe(204);
+    expect(await settingsOf()).toEqual({ hiddenInDirectory: true, meetingMail: 'going' });
+    const bad = await t.request({
+      method: 'PATCH',
+      url: '/api/v1/groups/terraform-users/membership',
+      cookie: shy.cookie,
+      body: { meetingMail: 'sometimes' }
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ errors: [{ field: 'meetingMail' }] });
     const byTag = (
       await t.request({
         method: 'GET',

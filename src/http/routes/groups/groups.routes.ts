@@ -13,7 +13,9 @@ import {
   leaveGroup,
   listMembers,
   notifyJoinRequest,
-  setDirectoryVisibility
+  MEETING_MAIL_CHOICES,
+  memberSettings,
+  updateMemberSettings
 } from '../../../services/membership.service.ts';
 import { findNetworkById } from '../../../services/network.service.ts';
 import { getSettings } from '../../../services/settings.service.ts';
@@ -37,6 +39,7 @@ export async function presentGroupFor(ctx: Ctx, group: Group, viewer: Viewer) {
       })
     : [];
   const network = group.networkId ? await findNetworkById(ctx.db, group.networkId) : undefined;
+  const settings = viewer.userId ? await memberSettings(ctx.db, group.id, viewer.userId) : null;
   return jsonDates({
     id: group.id,
     slug: group.slug,
@@ -53,7 +56,8 @@ export async function presentGroupFor(ctx: Ctx, group: Group, viewer: Viewer) {
       role: viewer.membership?.status === 'active' ? viewer.membership.role : null,
       status: viewer.membership?.status ?? null,
       canJoin: can(viewer, group, 'group.join'),
-      canManage: can(viewer, group, 'group.update')
+      canManage: can(viewer, group, 'group.update'),
+      settings
     },
     details: full
       ? {
@@ -248,21 +252,20 @@ export const groupRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ctx) =
       schema: {
         tags,
         summary: 'Your settings in a group',
-        description: 'hiddenInDirectory: leave yourself out of the member directory.',
+        description:
+          'hiddenInDirectory: leave yourself out of the member directory. meetingMail: a mail for every new meeting (all), only mails about meetings you answered (going), or none.',
         params: slugParams,
-        body: z.strictObject({ hiddenInDirectory: z.boolean() }),
+        body: z.strictObject({
+          hiddenInDirectory: z.boolean().optional(),
+          meetingMail: z.enum(MEETING_MAIL_CHOICES).optional()
+        }),
         response: { 204: z.null(), ...problemResponses(400, 401, 404) }
       }
     },
     async (request, reply) => {
       const { group } = await requireGroupAccess(db, request, request.params.slug, 'group.see');
       try {
-        await setDirectoryVisibility(
-          db,
-          group.id,
-          callerOf(request).userId,
-          request.body.hiddenInDirectory
-        );
+        await updateMemberSettings(db, group.id, callerOf(request).userId, request.body);
       } catch (error) {
         membershipProblem(error);
       }

@@ -66,7 +66,14 @@ export const viewerSchema = z.object({
   role: z.enum(ROLES).nullable(),
   status: z.enum(['pending', 'active', 'banned']).nullable(),
   canJoin: z.boolean(),
-  canManage: z.boolean()
+  canManage: z.boolean(),
+  settings: z
+    .object({
+      hiddenInDirectory: z.boolean(),
+      meetingMail: z.enum(['all', 'going', 'none'])
+    })
+    .nullable()
+    .meta({ description: "The viewer's own settings as a member (null when not a member)" })
 });
 
 /** What everyone who may see a group gets; members (and public groups) get `details` too. */
