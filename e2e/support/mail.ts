@@ -64,3 +64,27 @@ export async function linkFromNewestMail(
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
+
+/**
+ * Waits for a mail to `to` whose decoded text contains `text` (mails are sent by a background job)
+ * and returns that text.
+ */
+export async function mailContaining(
+  to: string,
+  text: string,
+  options: { timeoutMs?: number } = {}
+): Promise<string> {
+  const deadline = Date.now() + (options.timeoutMs ?? 15_000);
+  for (;;) {
+    for (const file of await mailFilesNewestFirst()) {
+      const raw = await readFile(file, 'utf8');
+      if (!raw.toLowerCase().includes(to.toLowerCase())) continue;
+      const decoded = decodeQuotedPrintable(raw);
+      if (decoded.includes(text)) return decoded;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`No mail to ${to} saying "${text}" in ${DATA_DIR}/mail`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}

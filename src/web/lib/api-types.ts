@@ -387,4 +387,6 @@ export interface UnsubscribeSummary {
 /** `POST /me/calendar-feed` answer: the personal feed, shown once. */
 export interface CalendarFeed {
   url: string;
+  /** The same address as `webcal://`, which calendar apps subscribe to. */
+  webcal: string;
 }

@@ -1,4 +1,4 @@
-import type { Group, Problem } from '#lib/api-types.ts';
+import type { EventList, Group, ItemList, Problem, Series } from '#lib/api-types.ts';
 import { api, failed, unwrap } from '#lib/server/api.ts';
 import { requireMe } from '#lib/server/guard.ts';
 import type { Actions, PageServerLoad } from './$types';
@@ -6,7 +6,23 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = async (event) => {
   const path = `/groups/${encodeURIComponent(event.params.slug)}` as const;
   // A hidden group is a 404 to outsiders: the error page says "not found".
-  return { group: unwrap(event, await api<Group>(event, 'GET', path)) };
+  const group = unwrap(event, await api<Group>(event, 'GET', path));
+  // Meetings are for those who may read the group (members only in private groups).
+  if (!group.details) return { group, meetings: null };
+  const [upcoming, past, series] = await Promise.all([
+    api<EventList>(event, 'GET', `${path}/events?when=upcoming&limit=5`),
+    api<EventList>(event, 'GET', `${path}/events?when=past&limit=3`),
+    api<ItemList<Series>>(event, 'GET', `${path}/series`)
+  ]);
+  return {
+    group,
+    meetings: {
+      upcoming: upcoming.ok ? upcoming.data.items : [],
+      moreUpcoming: upcoming.ok && upcoming.data.nextCursor !== null,
+      past: past.ok ? past.data.items : [],
+      series: series.ok ? series.data.items : []
+    }
+  };
 };
 
 /** `answers.2` (the API's field) → `answer-2` (the form's input). */
