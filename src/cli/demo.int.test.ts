@@ -1,35 +1,67 @@
+import { sql } from 'kysely';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/config.ts';
+import { parseJsonList, toDate } from '../db/values.ts';
+import { MEETING_MAIL_QUEUE } from '../services/meeting-mail-jobs.ts';
 import { createTestDatabase, type TestDatabase, testDialects } from '../test/test-database.ts';
-import { DEMO_GROUPS, DEMO_PEOPLE, seedDemo } from './demo.ts';
+import { DEMO_GROUPS, DEMO_MEMBERS, DEMO_PEOPLE, seedDemo } from './demo.ts';
 
 for (const dialect of testDialects()) {
   describe(`demo data (${dialect})`, () => {
     let testDb: TestDatabase;
+    let first: string[];
+    let second: string[];
+    let countsAfterFirst: Record<string, number>;
+    const tables = [
+      'users',
+      'memberships',
+      'venues',
+      'sponsors',
+      'series',
+      'events',
+      'event_sponsors',
+      'rsvps'
+    ] as const;
+    const counts = async () => {
+      const result: Record<string, number> = {};
+      for (const table of tables) {
+        const row = await testDb.db.kysely
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<number | string>().as('n'))
+          .executeTakeFirstOrThrow();
+        result[table] = Number(row.n);
+      }
+      return result;
+    };
+
     beforeAll(async () => {
       testDb = await createTestDatabase(dialect);
-    });
-    afterAll(async () => {
-      await testDb.dispose();
-    });
-
-    it('seeds people, a dozen groups with roles and the Azure Meetups network, and can run twice', async () => {
       const config = loadConfig({
         DATA_DIR: testDb.dataDir,
         BASE_URL: 'http://localhost:3000',
         SECRET: 'd'.repeat(40)
       });
       const logger = pino({ level: 'silent' });
-      const first = await seedDemo(config, testDb.db, logger);
-      const second = await seedDemo(config, testDb.db, logger);
+      first = await seedDemo(config, testDb.db, logger);
+      countsAfterFirst = await counts();
+      second = await seedDemo(config, testDb.db, logger);
+    }, 120_000);
+    afterAll(async () => {
+      await testDb.dispose();
+    });
+
+    it('seeds people, a dozen groups with roles and the Azure Meetups network, and can run twice', async () => {
       expect(first).toEqual(second);
-      expect(first).toHaveLength(DEMO_PEOPLE.length);
+      expect(first).toHaveLength(DEMO_PEOPLE.length + 1);
+      expect(await counts()).toEqual(countsAfterFirst);
       const k = testDb.db.kysely;
-      expect(await k.selectFrom('users').select('id').execute()).toHaveLength(DEMO_PEOPLE.length);
+      expect(await k.selectFrom('users').select('id').execute()).toHaveLength(
+        DEMO_PEOPLE.length + DEMO_MEMBERS.length
+      );
       const groups = await k
         .selectFrom('groups')
-        .select(['slug', 'kind', 'visibility', 'member_count', 'network_id'])
+        .select(['id', 'slug', 'kind', 'visibility', 'member_count', 'network_id'])
         .execute();
       expect(groups).toHaveLength(DEMO_GROUPS.length);
       expect(DEMO_GROUPS.length).toBeGreaterThanOrEqual(12);
@@ -41,12 +73,125 @@ for (const dialect of testDialects()) {
           .sort()
       ).toEqual(['azure-berlin', 'azure-hamburg', 'azure-munich']);
       expect(groups.find((g) => g.slug === 'devops-cloud-cop')).toMatchObject({
-        visibility: 'private',
-        member_count: 3
+        visibility: 'private'
       });
-      const roles = await k.selectFrom('memberships').select('role').execute();
-      expect(roles.filter((r) => r.role === 'owner')).toHaveLength(DEMO_GROUPS.length);
-      expect(roles.filter((r) => r.role === 'organizer')).toHaveLength(DEMO_GROUPS.length);
+      const memberships = await k
+        .selectFrom('memberships')
+        .select(['group_id', 'role', 'status'])
+        .execute();
+      expect(memberships.filter((m) => m.role === 'owner')).toHaveLength(DEMO_GROUPS.length);
+      expect(memberships.filter((m) => m.role === 'organizer')).toHaveLength(DEMO_GROUPS.length);
+      // Everyone joined (approval and invitation groups too), and the member counts agree.
+      expect(memberships.every((m) => m.status === 'active')).toBe(true);
+      for (const group of groups) {
+        const active = memberships.filter((m) => m.group_id === group.id).length;
+        expect(active, group.slug).toBeGreaterThanOrEqual(15);
+        expect(group.member_count, group.slug).toBe(active);
+      }
+    });
+
+    it('gives every group a venue, sponsors and a series with past and upcoming meetings', async () => {
+      const k = testDb.db.kysely;
+      const now = new Date();
+      const groups = await k.selectFrom('groups').select(['id', 'slug']).execute();
+      const venues = await k.selectFrom('venues').selectAll().execute();
+      const sponsors = await k.selectFrom('sponsors').selectAll().execute();
+      const series = await k.selectFrom('series').select(['id', 'group_id']).execute();
+      const events = await k.selectFrom('events').selectAll().execute();
+      for (const group of groups) {
+        const venue = venues.find((v) => v.group_id === group.id);
+        expect(venue?.room, group.slug).toBeTruthy();
+        expect(venue?.accessibility, group.slug).not.toBe('');
+        const own = sponsors.filter((s) => s.group_id === group.id);
+        expect(own.length, group.slug).toBeGreaterThanOrEqual(1);
+        expect(own.length, group.slug).toBeLessThanOrEqual(2);
+        expect(
+          own.some((s) => parseJsonList(s.contributions).includes('room')),
+          group.slug
+        ).toBe(true);
+        expect(
+          own.some((s) => parseJsonList(s.contributions).includes('food')),
+          group.slug
+        ).toBe(true);
+        const ids = series.filter((s) => s.group_id === group.id).map((s) => s.id);
+        expect(ids, group.slug).toHaveLength(1);
+        const meetings = events.filter((e) => e.series_id !== null && ids.includes(e.series_id));
+        const past = meetings.filter((e) => toDate(e.ends_at) <= now);
+        const upcoming = meetings.filter((e) => toDate(e.starts_at) > now);
+        expect(past.length, group.slug).toBeGreaterThanOrEqual(1);
+        expect(upcoming.length, group.slug).toBeGreaterThanOrEqual(1);
+        expect(meetings.every((e) => e.status === 'published' && e.venue_id === venue?.id)).toBe(
+          true
+        );
+        // The next meeting is full, with a waitlist.
+        const full = upcoming.filter(
+          (e) => e.capacity !== null && e.going_seats === e.capacity && e.waitlist_count >= 1
+        );
+        expect(full.length, group.slug).toBeGreaterThanOrEqual(1);
+      }
+      const credited = await k.selectFrom('event_sponsors').select('event_id').execute();
+      expect(credited.length).toBeGreaterThan(0);
+    });
+
+    it('has RSVPs on past meetings with check-ins and no-shows, and seat counts that match them', async () => {
+      const k = testDb.db.kysely;
+      const now = new Date();
+      const events = await k.selectFrom('events').selectAll().execute();
+      const rsvps = await k.selectFrom('rsvps').selectAll().execute();
+      for (const event of events) {
+        const mine = rsvps.filter((r) => r.event_id === event.id);
+        const going = mine.filter((r) => r.status === 'going');
+        expect(event.going_seats, event.id).toBe(going.reduce((n, r) => n + 1 + r.guests, 0));
+        expect(event.waitlist_count, event.id).toBe(
+          mine.filter((r) => r.status === 'waitlisted').length
+        );
+        if (event.capacity !== null) {
+          expect(event.going_seats).toBeLessThanOrEqual(event.capacity);
+        }
+        // Only people going are checked in.
+        expect(mine.filter((r) => r.checked_in_at !== null && r.status !== 'going')).toEqual([]);
+      }
+      const pastIds = new Set(events.filter((e) => toDate(e.ends_at) <= now).map((e) => e.id));
+      const pastGoing = rsvps.filter((r) => pastIds.has(r.event_id) && r.status === 'going');
+      const checkedIn = pastGoing.filter((r) => r.checked_in_at !== null);
+      const noShows = pastGoing.filter((r) => r.checked_in_at === null);
+      expect(checkedIn.length).toBeGreaterThan(noShows.length);
+      expect(noShows.length).toBeGreaterThan(0);
+      for (const eventId of pastIds) {
+        expect(
+          checkedIn.some((r) => r.event_id === eventId),
+          `past meeting ${eventId} has check-ins`
+        ).toBe(true);
+      }
+      expect(rsvps.some((r) => pastIds.has(r.event_id) && r.status === 'not_going')).toBe(true);
+      expect(rsvps.some((r) => r.guests > 0)).toBe(true);
+      // Upcoming meetings have RSVPs, and nobody is checked in to them yet.
+      const upcoming = rsvps.filter((r) => !pastIds.has(r.event_id));
+      expect(upcoming.length).toBeGreaterThan(0);
+      expect(upcoming.filter((r) => r.checked_in_at !== null)).toEqual([]);
+    });
+
+    it('enqueues no meeting mail (announcements, reminders, promotions) while seeding', async () => {
+      const k = testDb.db.kysely;
+      if (dialect === 'sqlite') {
+        const jobs = await k
+          .selectFrom('jobs')
+          .select('id')
+          .where('queue', '=', MEETING_MAIL_QUEUE)
+          .execute();
+        expect(jobs).toEqual([]);
+        return;
+      }
+      // pg-boss installs its schema on the first job; none at all is fine too.
+      const installed = await sql<{
+        t: string | null;
+      }>`select to_regclass('pgboss.job') as t`.execute(k);
+      if (installed.rows[0]?.t) {
+        const jobs = await sql<{
+          n: number;
+        }>`select count(*)::int as n from pgboss.job where name = ${MEETING_MAIL_QUEUE}`.execute(k);
+        expect(jobs.rows[0]?.n).toBe(0);
+      }
     });
   });
 }

@@ -404,7 +404,7 @@ export async function undoCheckIn(db: Db, eventId: string, userId: string): Prom
   if (Number(result.numUpdatedRows) === 0) throw new RsvpError('notFound');
 }
 
-/** A user's meetings — going or waitlisted — upcoming (soonest first) or past (latest first). */
+/** A user's meetings — going or waitlisted, in groups they belong to — upcoming (soonest first) or past (latest first). */
 export async function listMyMeetings(
   db: Db,
   userId: string,
@@ -419,7 +419,13 @@ export async function listMyMeetings(
   let query = db.kysely
     .selectFrom('rsvps as r')
     .innerJoin('events as e', 'e.id', 'r.event_id')
+    // Only groups the person is still an active member of: after leaving or a ban, old answers
+    // must not keep showing a group's meetings.
+    .innerJoin('memberships as m', (join) =>
+      join.onRef('m.group_id', '=', 'e.group_id').onRef('m.user_id', '=', 'r.user_id')
+    )
     .selectAll('e')
+    .where('m.status', '=', 'active')
     .where('r.user_id', '=', userId)
     .where('r.status', 'in', ['going', 'waitlisted'])
     .where('e.status', '!=', 'draft')

@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Db } from '../../db/database.ts';
+import { toDate } from '../../db/values.ts';
 import { digest } from '../token.service.ts';
 
 /**
@@ -39,4 +40,14 @@ export async function ownerOfFeed(db: Db, secret: string): Promise<string | null
     .where('token_hash', '=', digest(secret))
     .executeTakeFirst();
   return row?.user_id ?? null;
+}
+
+/** When the person's feed was made, or null when they have none. */
+export async function personalFeedCreatedAt(db: Db, userId: string): Promise<Date | null> {
+  const row = await db.kysely
+    .selectFrom('calendar_feeds')
+    .select('created_at')
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return row ? toDate(row.created_at) : null;
 }

@@ -128,6 +128,12 @@ describeWithApp('calendars', (app) => {
     const feed = await t.request({ method: 'GET', url: path });
     expect(feed.statusCode).toBe(200);
     expect(vevents(feed.body).length).toBe(1);
+    const status = await t.request({
+      method: 'GET',
+      url: '/api/v1/me/calendar-feed',
+      cookie: member
+    });
+    expect(status.json()).toMatchObject({ active: true });
     const replaced = await t.request({
       method: 'POST',
       url: '/api/v1/me/calendar-feed',
@@ -137,6 +143,9 @@ describeWithApp('calendars', (app) => {
     const newPath = new URL(replaced.json<{ url: string }>().url).pathname;
     expect((await t.request({ method: 'GET', url: newPath })).statusCode).toBe(200);
     await t.request({ method: 'DELETE', url: '/api/v1/me/calendar-feed', cookie: member });
+    expect(
+      (await t.request({ method: 'GET', url: '/api/v1/me/calendar-feed', cookie: member })).json()
+    ).toEqual({ active: false, createdAt: null });
     expect((await t.request({ method: 'GET', url: newPath })).statusCode).toBe(404);
     expect((await t.request({ method: 'POST', url: '/api/v1/me/calendar-feed' })).statusCode).toBe(
       401

@@ -7,7 +7,8 @@ import { calendarEntries } from '../../../services/calendar/meeting-entries.ts';
 import {
   createPersonalFeed,
   deletePersonalFeed,
-  ownerOfFeed
+  ownerOfFeed,
+  personalFeedCreatedAt
 } from '../../../services/calendar/personal-feed.service.ts';
 import { feedMeetings } from '../../../services/event.service.ts';
 import { getProfile } from '../../../services/profile.service.ts';
@@ -177,6 +178,28 @@ export const calendarRoutes: FastifyPluginAsyncZod<AppContext> = async (app, { d
       const secret = await createPersonalFeed(db, callerOf(request).userId);
       const url = `${config.baseUrl}/api/v1/calendar/${secret}.ics`;
       return reply.code(201).send({ url, webcal: url.replace(/^https?:/, 'webcal:') });
+    }
+  );
+
+  app.get(
+    '/me/calendar-feed',
+    {
+      config: { access: 'session' },
+      schema: {
+        tags,
+        summary: 'Whether my personal calendar feed is on',
+        description: 'The URL itself is shown only once, when it is created.',
+        response: {
+          200: z
+            .object({ active: z.boolean(), createdAt: z.iso.datetime().nullable() })
+            .meta({ id: 'CalendarFeedStatus' }),
+          ...problemResponses(401, 403)
+        }
+      }
+    },
+    async (request) => {
+      const createdAt = await personalFeedCreatedAt(db, callerOf(request).userId);
+      return { active: createdAt !== null, createdAt: createdAt?.toISOString() ?? null };
     }
   );
 

@@ -231,6 +231,10 @@ export const seriesSchema = z
     rrule: z.string().meta({ description: 'RFC 5545 DTSTART and RRULE' }),
     venueId: z.string().nullable(),
     online: z.boolean(),
+    onlineUrl: z
+      .string()
+      .nullable()
+      .meta({ description: 'Only for hosts and organizers (to edit the series); null otherwise' }),
     capacity: z.number().int().nullable(),
     guestLimit: z.number().int(),
     rsvpOpensDays: z.number().int().nullable(),

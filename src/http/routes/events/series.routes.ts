@@ -109,6 +109,7 @@ async function present(db: Db, series: Series, group: Group, viewer: Viewer) {
     rrule: series.rrule,
     venueId: series.venueId,
     online: series.onlineUrl !== null,
+    onlineUrl: can(viewer, group, 'event.create') ? series.onlineUrl : null,
     capacity: series.capacity,
     guestLimit: series.guestLimit,
     rsvpOpensDays: series.rsvpOpensDays,

@@ -57,6 +57,8 @@ export async function presentGroupFor(ctx: Ctx, group: Group, viewer: Viewer) {
       status: viewer.membership?.status ?? null,
       canJoin: can(viewer, group, 'group.join'),
       canManage: can(viewer, group, 'group.update'),
+      canCreateEvents: can(viewer, group, 'event.create'),
+      canManageVenues: can(viewer, group, 'venue.manage'),
       settings
     },
     details: full

@@ -67,6 +67,10 @@ export const viewerSchema = z.object({
   status: z.enum(['pending', 'active', 'banned']).nullable(),
   canJoin: z.boolean(),
   canManage: z.boolean(),
+  canCreateEvents: z.boolean().meta({ description: 'Hosts, organizers, owner, admins' }),
+  canManageVenues: z
+    .boolean()
+    .meta({ description: 'Venues and sponsors: organizers, owner, admins' }),
   settings: z
     .object({
       hiddenInDirectory: z.boolean(),

@@ -1,26 +1,17 @@
 import { beforeAll, expect, it } from 'vitest';
-import type { JoinPolicy, Visibility } from '../../../domain/group-policy.ts';
 import { createGroup } from '../../../services/group.service.ts';
 import { createVenue, getVenue, listVenues } from '../../../services/venue.service.ts';
+import {
+  addMemberships,
+  buildPersonas,
+  type GroupKindCase,
+  KINDS,
+  PERSONA_MEMBERSHIPS,
+  PERSONAS,
+  type PersonaUsers,
+  sessionOf
+} from '../../../test/personas.ts';
 import { describeWithApp, type RequestOptions, type TestApp } from '../../../test/test-app.ts';
-
-const PERSONAS = [
-  'anonymous',
-  'non-member',
-  'pending',
-  'member',
-  'host',
-  'organizer',
-  'owner',
-  'admin',
-  'banned'
-] as const;
-type Persona = (typeof PERSONAS)[number];
-const KINDS: { visibility: Visibility; joinPolicy: JoinPolicy }[] = [
-  { visibility: 'public', joinPolicy: 'open' },
-  { visibility: 'private', joinPolicy: 'approval' },
-  { visibility: 'hidden', joinPolicy: 'invitation' }
-];
 
 /**
  * Expected status per endpoint, per group kind (public/open, private/approval, hidden/invitation),
@@ -62,24 +53,17 @@ const MATRIX: Record<string, [string, string, string]> = {
 
 describeWithApp('venue permission matrix', (app) => {
   let t: TestApp;
-  const users = {} as Record<Persona, { id: string; cookie: string }>;
+  let users: PersonaUsers;
   let counter = 0;
 
   beforeAll(async () => {
     t = app();
-    // The first account on an instance is its admin.
-    for (const persona of [
-      'admin',
-      ...PERSONAS.filter((p) => p !== 'anonymous' && p !== 'admin')
-    ] as const) {
-      const { id, email } = await t.buildUser({ name: persona });
-      users[persona] = { id, cookie: await t.logIn(email) };
-    }
+    users = await buildPersonas(t);
   });
 
   /** A fresh group where every persona holds its role, with one venue. */
   async function freshGroup(
-    kind: (typeof KINDS)[number]
+    kind: GroupKindCase
   ): Promise<{ slug: string; groupId: string; venueId: string }> {
     counter += 1;
     const group = await createGroup(t.testDb.db, users.owner.id, {
@@ -90,27 +74,7 @@ describeWithApp('venue permission matrix', (app) => {
       visibility: kind.visibility,
       joinPolicy: kind.joinPolicy
     });
-    const at = new Date().toISOString();
-    const rows = [
-      ['pending', 'member', 'pending'],
-      ['member', 'member', 'active'],
-      ['host', 'host', 'active'],
-      ['organizer', 'organizer', 'active'],
-      ['banned', 'member', 'banned']
-    ] as const;
-    await t.testDb.db.kysely
-      .insertInto('memberships')
-      .values(
-        rows.map(([who, role, status]) => ({
-          group_id: group.id,
-          user_id: users[who].id,
-          role,
-          status,
-          created_at: at,
-          updated_at: at
-        }))
-      )
-      .execute();
+    await addMemberships(t, group.id, users, PERSONA_MEMBERSHIPS);
     const venue = await createVenue(t.testDb.db, group.id, users.owner.id, {
       name: 'Original',
       address: 'Main Street 1'
@@ -185,10 +149,7 @@ describeWithApp('venue permission matrix', (app) => {
           const g = await freshGroup(kind); // each call on its own group: writes do not leak
           const req = requests[endpoint]?.(g);
           if (!req) throw new Error(endpoint);
-          const res = await t.request({
-            ...req,
-            ...(persona === 'anonymous' ? {} : { cookie: users[persona].cookie })
-          });
+          const res = await t.request({ ...req, ...sessionOf(users, persona) });
           const label = `${endpoint} ${kind.visibility} ${persona}`;
           if (res.statusCode >= 500) throw new Error(`${label}: ${res.body}`);
           if (res.statusCode >= 400) {
