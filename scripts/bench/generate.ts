@@ -1,6 +1,7 @@
-// Deterministic data for benchmarks: users, groups with Zipf-like sizes in real cities, tags and
-// memberships, written in large batches inside one transaction per table.
-import { randomUUID } from 'node:crypto';
+// Deterministic data for benchmarks: users, groups with Zipf-like sizes in real cities, tags,
+// memberships, a venue per group, meetings (past and upcoming) and RSVPs, written in large batches
+// inside one transaction per table. The same seed gives the same rows; meeting times are relative
+// to the start of the current UTC day (RSVPs are only open for meetings that have not started).
 import { type Insertable, sql } from 'kysely';
 import type { Db } from '../../src/db/database.ts';
 import type { Database } from '../../src/db/schema.ts';
@@ -92,8 +93,55 @@ export interface GenerateOptions {
   groups: number;
   memberships: number;
   users: number;
+  /** Meetings across all groups (Zipf-like per group, about a tenth of them upcoming). */
+  events: number;
   seed: number;
+  /** Progress lines (one per table, with its row count and time). */
+  log?: (line: string) => void;
 }
+
+/** What the scenarios need to know about a generated group. */
+export interface GeneratedGroup {
+  id: string;
+  slug: string;
+  visibility: string;
+  memberCount: number;
+  /** Its members are users `memberStart`, `memberStart + 1`, … (mod the number of users). */
+  memberStart: number;
+  venueId: string | null;
+  timeZone: string;
+  createdBy: string;
+  /** Its next published meeting, or null. */
+  nextEventId: string | null;
+}
+
+export interface Generated {
+  groupSlugs: string[];
+  groups: GeneratedGroup[];
+  /** Rows per table, as inserted. */
+  rows: Record<string, number>;
+  /** Seconds per table, as inserted. */
+  seconds: Record<string, number>;
+}
+
+/** The user ids of a group's first `n` members (`n` at most its member count). */
+export function memberIds(group: GeneratedGroup, users: number, n: number): string[] {
+  return Array.from(
+    { length: Math.min(n, group.memberCount) },
+    (_, j) => `bench-user-${(group.memberStart + j) % users}`
+  );
+}
+
+/**
+ * A deterministic UUID-shaped id (version 8, "custom"): the kind of row and the sequence number,
+ * so ids are reproducible and rows arrive in primary-key order (appends, not random inserts).
+ */
+export function benchId(kind: number, n: number): string {
+  const h = n.toString(16).padStart(22, '0');
+  return `be0c${kind.toString(16).padStart(4, '0')}-${h.slice(0, 4)}-8${h.slice(4, 7)}-8${h.slice(7, 10)}-${h.slice(10)}`;
+}
+
+const KIND = { group: 1, venue: 2, event: 3 } as const;
 
 async function insertBatches<T extends keyof Database>(
   db: Db,
@@ -116,37 +164,174 @@ async function insertBatches<T extends keyof Database>(
   });
 }
 
+/** PostgreSQL array types of the columns a bulk insert writes (SQLite needs none). */
+type PgType = 'text' | 'int4' | 'float8' | 'bool' | 'timestamptz';
+type Value = string | number | boolean | null;
+
+/**
+ * Inserts rows given as value arrays in `columns` order, in one transaction: on SQLite through one
+ * prepared multi-row INSERT reused for every full batch (no query building per batch), on
+ * PostgreSQL as `INSERT … SELECT * FROM UNNEST($1::text[], …)` (one parameter per column).
+ * Returns how many rows it wrote.
+ */
+async function bulkInsert(
+  db: Db,
+  table: string,
+  columns: Record<string, PgType>,
+  rows: Iterable<Value[]>
+): Promise<number> {
+  const names = Object.keys(columns);
+  const list = names.map((c) => `"${c}"`).join(', ');
+  let count = 0;
+  if (db.sqlite) {
+    const sqlite = db.sqlite;
+    const batch = Math.min(1000, Math.floor(32_000 / names.length));
+    const tuple = `(${names.map(() => '?').join(', ')})`;
+    const statement = (n: number) =>
+      sqlite.prepare(
+        `insert into "${table}" (${list}) values ${Array.from({ length: n }, () => tuple).join(', ')}`
+      );
+    const full = statement(batch);
+    let values: (string | number | null)[] = [];
+    let inBatch = 0;
+    sqlite.exec('begin');
+    try {
+      for (const row of rows) {
+        for (const v of row) values.push(typeof v === 'boolean' ? (v ? 1 : 0) : v);
+        count++;
+        if (++inBatch === batch) {
+          full.run(values);
+          values = [];
+          inBatch = 0;
+        }
+      }
+      if (inBatch > 0) statement(inBatch).run(values);
+      sqlite.exec('commit');
+    } catch (error) {
+      sqlite.exec('rollback');
+      throw error;
+    }
+    return count;
+  }
+  const types = Object.values(columns);
+  const batch = 10_000;
+  await db.kysely.transaction().execute(async (trx) => {
+    let arrays: Value[][] = names.map(() => []);
+    let inBatch = 0;
+    const flush = async () => {
+      if (inBatch === 0) return;
+      const params = arrays.map((a, i) => sql`${a}::${sql.raw(types[i] ?? 'text')}[]`);
+      await sql`insert into ${sql.table(table)} (${sql.raw(list)}) select * from unnest(${sql.join(params)})`.execute(
+        trx
+      );
+      arrays = names.map(() => []);
+      inBatch = 0;
+    };
+    for (const row of rows) {
+      for (let i = 0; i < row.length; i++) arrays[i]?.push(row[i] ?? null);
+      count++;
+      if (++inBatch === batch) await flush();
+    }
+    await flush();
+  });
+  return count;
+}
+
+/** Splits `total` over ranks 1…n in proportion to rank^-exponent, exactly (largest ranks first). */
+function zipf(n: number, total: number, exponent: number): number[] {
+  const weights = Array.from({ length: n }, (_, i) => 1 / Math.pow(i + 1, exponent));
+  const sum = weights.reduce((a, b) => a + b, 0);
+  const counts = weights.map((w) => Math.floor((w / sum) * total));
+  let missing = total - counts.reduce((a, b) => a + b, 0);
+  for (let i = 0; missing > 0 && n > 0; i = (i + 1) % n, missing--)
+    counts[i] = (counts[i] ?? 0) + 1;
+  return counts;
+}
+
+// Check-in codes as the app writes them (8 characters, no 0/O, 1/I/L), here numbered.
+const CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+function checkInCode(n: number): string {
+  let code = '';
+  for (let i = 0; i < 8; i++) {
+    code = CODE_ALPHABET.charAt(n % CODE_ALPHABET.length) + code;
+    n = Math.floor(n / CODE_ALPHABET.length);
+  }
+  return code;
+}
+
+const DAY_MS = 86_400_000;
+const MEETING_DESCRIPTION = `Two talks and open discussion.
+
+- **18:30** doors open, drinks and snacks
+- **19:00** first talk, then questions
+- **20:00** second talk, then [the usual place](https://example.org/bar) nearby
+
+Please say *not going* if you cannot come, so someone on the waitlist gets your seat.`;
+
 /**
  * Fills an empty, migrated database. Group sizes follow a Zipf-like curve (a few large groups,
- * a long tail of small ones) and add up to about `memberships`.
+ * a long tail of small ones) and add up to about `memberships`; meetings per group follow a
+ * flatter one (rank^-0.5: the largest of 100,000 groups has ~1,600, the smallest ~5) and add up to
+ * exactly `events`.
  */
-export async function generate(
-  db: Db,
-  options: GenerateOptions
-): Promise<{ groupSlugs: string[] }> {
+export async function generate(db: Db, options: GenerateOptions): Promise<Generated> {
   const rnd = random(options.seed);
   const at = new Date('2026-01-01T00:00:00Z').toISOString();
-  await insertBatches(
-    db,
-    'users',
-    (function* () {
-      for (let i = 0; i < options.users; i++) {
-        yield {
-          id: `bench-user-${i}`,
-          name: `Member ${i}`,
-          email: `member${i}@bench.example`,
-          email_verified: db.dialect === 'sqlite' ? 1 : true,
-          handle: `member-${i}`,
-          bio: '',
-          time_zone: 'UTC',
-          language: 'en',
-          is_admin: db.dialect === 'sqlite' ? 0 : false,
-          tags: JSON.stringify([TAGS[i % TAGS.length]]),
-          created_at: at,
-          updated_at: at
-        };
-      }
-    })()
+  // SQLite's default page cache (2 MiB) is far smaller than the indexes being filled: every
+  // random insert into them would spill pages to the WAL and read them back. Generation gets
+  // 512 MiB; the app's setting is restored at the end. Foreign keys are not checked while the
+  // generator writes (its rows refer only to rows it wrote before), and are on again afterwards.
+  const cacheSize: unknown = db.sqlite?.pragma('cache_size', { simple: true });
+  db.sqlite?.pragma('cache_size = -524288');
+  db.sqlite?.pragma('foreign_keys = OFF');
+  const rows: Record<string, number> = {};
+  const seconds: Record<string, number> = {};
+  const timed = async (table: string, work: () => Promise<number>) => {
+    const t0 = performance.now();
+    rows[table] = await work();
+    seconds[table] = (performance.now() - t0) / 1000;
+    options.log?.(
+      `  ${table}: ${rows[table].toLocaleString('en')} rows in ${seconds[table].toFixed(1)} s`
+    );
+  };
+
+  await timed('users', () =>
+    bulkInsert(
+      db,
+      'users',
+      {
+        id: 'text',
+        name: 'text',
+        email: 'text',
+        email_verified: 'bool',
+        handle: 'text',
+        bio: 'text',
+        time_zone: 'text',
+        language: 'text',
+        is_admin: 'bool',
+        tags: 'text',
+        created_at: 'timestamptz',
+        updated_at: 'timestamptz'
+      },
+      (function* () {
+        for (let i = 0; i < options.users; i++) {
+          yield [
+            `bench-user-${i}`,
+            `Member ${i}`,
+            `member${i}@bench.example`,
+            true,
+            `member-${i}`,
+            '',
+            'UTC',
+            'en',
+            false,
+            JSON.stringify([TAGS[i % TAGS.length]]),
+            at,
+            at
+          ];
+        }
+      })()
+    )
   );
 
   const weights = Array.from({ length: options.groups }, (_, i) => 1 / Math.pow(i + 1, 0.8));
@@ -175,7 +360,7 @@ export async function generate(
     ];
     const title = (tags[0] ?? 'tech').replace(/-/g, ' ');
     return {
-      id: randomUUID(),
+      id: benchId(KIND.group, i),
       slug: `group-${i}`,
       name: `${title[0]?.toUpperCase() ?? ''}${title.slice(1)} ${practice ? 'Guild' : 'Meetup'} ${cityName} ${i}`,
       kind: practice ? 'practice' : 'meetup',
@@ -197,41 +382,249 @@ export async function generate(
       updated_at: at
     };
   });
-  await insertBatches(
-    db,
-    'groups',
-    groups.map(({ tagList: _t, ...g }) => g),
-    200
+  await timed('groups', async () => {
+    await insertBatches(
+      db,
+      'groups',
+      groups.map(({ tagList: _t, ...g }) => g),
+      200
+    );
+    return groups.length;
+  });
+  await timed('group_tags', () =>
+    bulkInsert(
+      db,
+      'group_tags',
+      { group_id: 'text', tag: 'text' },
+      (function* () {
+        for (const g of groups) for (const tag of g.tagList) yield [g.id, tag];
+      })()
+    )
   );
-  await insertBatches(
-    db,
-    'group_tags',
-    (function* () {
-      for (const g of groups) for (const tag of g.tagList) yield { group_id: g.id, tag };
-    })()
-  );
-  await insertBatches(
-    db,
-    'memberships',
-    (function* () {
-      for (let gi = 0; gi < groups.length; gi++) {
-        const g = groups[gi];
-        if (!g) continue;
-        const start = Math.floor(rnd() * options.users);
-        for (let j = 0; j < g.member_count; j++) {
-          yield {
-            group_id: g.id,
-            user_id: `bench-user-${(start + j) % options.users}`,
-            role: j === 0 ? 'owner' : j < 3 ? 'organizer' : 'member',
-            status: 'active',
-            created_at: at,
-            updated_at: at
-          };
+  const memberStarts: number[] = [];
+  await timed('memberships', () =>
+    bulkInsert(
+      db,
+      'memberships',
+      {
+        group_id: 'text',
+        user_id: 'text',
+        role: 'text',
+        status: 'text',
+        created_at: 'timestamptz',
+        updated_at: 'timestamptz'
+      },
+      (function* () {
+        for (const g of groups) {
+          const start = Math.floor(rnd() * options.users);
+          memberStarts.push(start);
+          for (let j = 0; j < g.member_count; j++) {
+            yield [
+              g.id,
+              `bench-user-${(start + j) % options.users}`,
+              j === 0 ? 'owner' : j < 3 ? 'organizer' : 'member',
+              'active',
+              at,
+              at
+            ];
+          }
         }
-      }
-    })(),
-    1000
+      })()
+    )
   );
+
+  // A venue per group that meets in a city; online-only groups meet online.
+  const venueIds = groups.map((g, i) => (g.city === null ? null : benchId(KIND.venue, i)));
+  const venueCapacity = groups.map(() => 30 + 10 * Math.floor(rnd() * 18));
+  await timed('venues', () =>
+    bulkInsert(
+      db,
+      'venues',
+      {
+        id: 'text',
+        group_id: 'text',
+        name: 'text',
+        address: 'text',
+        capacity: 'int4',
+        host: 'text',
+        latitude: 'float8',
+        longitude: 'float8',
+        archived: 'bool',
+        created_at: 'timestamptz',
+        updated_at: 'timestamptz'
+      },
+      (function* () {
+        for (let i = 0; i < groups.length; i++) {
+          const g = groups[i];
+          const id = venueIds[i];
+          if (!g || !id) continue;
+          yield [
+            id,
+            g.id,
+            `Tech Hub ${g.city ?? ''} ${i}`,
+            `Hauptstraße ${1 + (i % 200)}, ${g.city ?? ''}`,
+            venueCapacity[i] ?? 50,
+            `Host Company ${i % 997}`,
+            g.latitude,
+            g.longitude,
+            false,
+            at,
+            at
+          ];
+        }
+      })()
+    )
+  );
+
+  // Meetings: per group, ~90 % past and ~10 % upcoming (at least one upcoming), evenly spaced;
+  // a quarter of the published ones have people going (never more than the seats or members).
+  const erand = random(options.seed ^ 0x5eed_e7e7);
+  const today = Math.floor(Date.now() / DAY_MS) * DAY_MS;
+  const now = new Date(today).toISOString();
+  const perGroup = zipf(groups.length, options.events, 0.5);
+  const nextEventIds: (string | null)[] = groups.map(() => null);
+  const rsvpRows: Value[][] = [];
+  let eventNo = 0;
+  await timed('events', () =>
+    bulkInsert(
+      db,
+      'events',
+      {
+        id: 'text',
+        group_id: 'text',
+        title: 'text',
+        description: 'text',
+        starts_at: 'timestamptz',
+        ends_at: 'timestamptz',
+        time_zone: 'text',
+        venue_id: 'text',
+        online_url: 'text',
+        capacity: 'int4',
+        status: 'text',
+        going_seats: 'int4',
+        created_by: 'text',
+        created_at: 'timestamptz',
+        updated_at: 'timestamptz',
+        published_at: 'timestamptz'
+      },
+      (function* () {
+        for (let gi = 0; gi < groups.length; gi++) {
+          const g = groups[gi];
+          const k = perGroup[gi] ?? 0;
+          if (!g || k === 0) continue;
+          const upcoming = Math.max(1, Math.round(k * 0.1));
+          const past = k - upcoming;
+          const gapDays = Math.max(1, Math.min(28, Math.floor(3650 / k)));
+          const venueId = venueIds[gi] ?? null;
+          for (let j = 0; j < k; j++) {
+            const id = benchId(KIND.event, eventNo++);
+            const isPast = j < past;
+            const day = isPast ? (j - past) * gapDays : (j - past + 1) * gapDays;
+            const startsMs = today + day * DAY_MS + (17 + Math.floor(erand() * 3)) * 3_600_000;
+            const startsAt = new Date(startsMs).toISOString();
+            const endsAt = new Date(startsMs + (2 + Math.floor(erand() * 2)) * 3_600_000);
+            const s = erand();
+            const status = isPast
+              ? s < 0.04
+                ? 'cancelled'
+                : 'published'
+              : s < 0.05
+                ? 'draft'
+                : s < 0.09
+                  ? 'cancelled'
+                  : 'published';
+            const capacity = erand() < 0.2 ? null : (venueCapacity[gi] ?? 50);
+            let going = 0;
+            if (status === 'published' && erand() < 0.25) {
+              going = Math.min(g.member_count, capacity ?? 80, 1 + Math.floor(erand() * 40));
+              const offset = Math.floor(erand() * g.member_count);
+              const start = memberStarts[gi] ?? 0;
+              for (let r = 0; r < going; r++) {
+                const user = (start + ((offset + r) % g.member_count)) % options.users;
+                rsvpRows.push([id, `bench-user-${user}`, 'going', isPast ? startsAt : now]);
+              }
+            }
+            if (!isPast && status === 'published' && nextEventIds[gi] === null) {
+              nextEventIds[gi] = id;
+            }
+            const created = new Date(Math.min(startsMs - 21 * DAY_MS, today)).toISOString();
+            yield [
+              id,
+              g.id,
+              `${g.kind === 'practice' ? 'Guild session' : 'Meetup'} #${j + 1}`,
+              MEETING_DESCRIPTION,
+              startsAt,
+              endsAt.toISOString(),
+              g.time_zone,
+              venueId,
+              venueId ? null : `https://meet.example/${g.slug}`,
+              capacity,
+              status,
+              going,
+              g.created_by,
+              created,
+              created,
+              status === 'draft' ? null : created
+            ];
+          }
+        }
+      })()
+    )
+  );
+  await timed('rsvps', () =>
+    bulkInsert(
+      db,
+      'rsvps',
+      {
+        event_id: 'text',
+        user_id: 'text',
+        status: 'text',
+        check_in_code: 'text',
+        from_series: 'bool',
+        created_at: 'timestamptz',
+        updated_at: 'timestamptz'
+      },
+      (function* () {
+        for (let i = 0; i < rsvpRows.length; i++) {
+          const [eventId, userId, status, when] = rsvpRows[i] ?? [];
+          yield [
+            eventId ?? null,
+            userId ?? null,
+            status ?? null,
+            checkInCode(i),
+            false,
+            when ?? null,
+            when ?? null
+          ];
+        }
+        rsvpRows.length = 0;
+      })()
+    )
+  );
+
+  const t0 = performance.now();
   await sql`analyze`.execute(db.kysely); // fresh statistics, as a long-running instance would have
-  return { groupSlugs: groups.map((g) => g.slug) };
+  if (db.sqlite) {
+    db.sqlite.pragma('wal_checkpoint(TRUNCATE)'); // readers need not search a big WAL
+    db.sqlite.pragma(`cache_size = ${Number(cacheSize)}`);
+    db.sqlite.pragma('foreign_keys = ON');
+  }
+  seconds.analyze = (performance.now() - t0) / 1000;
+  options.log?.(`  analyze${db.sqlite ? ' + checkpoint' : ''}: ${seconds.analyze.toFixed(1)} s`);
+  return {
+    groupSlugs: groups.map((g) => g.slug),
+    groups: groups.map((g, i) => ({
+      id: g.id,
+      slug: g.slug,
+      visibility: g.visibility,
+      memberCount: g.member_count,
+      memberStart: memberStarts[i] ?? 0,
+      venueId: venueIds[i] ?? null,
+      timeZone: g.time_zone,
+      createdBy: g.created_by,
+      nextEventId: nextEventIds[i] ?? null
+    })),
+    rows,
+    seconds
+  };
 }

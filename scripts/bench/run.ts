@@ -1,7 +1,9 @@
 // `npm run bench`: generates a data set, starts Guildhall on it, drives it over loopback with
 // autocannon and prints requests/s, p50 and p99 per scenario, each also as a ratio to a floor (a
-// bare Fastify route returning 20 rows from the same SQLite file). `--json file` keeps the numbers.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// bare Fastify route returning 20 rows from the same SQLite file). Last comes an RSVP storm: many
+// members say "going" to one meeting at the same moment; the seat and waitlist counts afterwards
+// must be exact, or the bench fails. `--json file` keeps the numbers.
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -13,16 +15,21 @@ import { openDatabase } from '../../src/db/database.ts';
 import { migrateToLatest } from '../../src/db/migrate.ts';
 import { buildApp } from '../../src/http/app.ts';
 import { createJobQueue } from '../../src/jobs/create-job-queue.ts';
-import { CITIES, generate } from './generate.ts';
+import { createToken } from '../../src/services/token.service.ts';
+import { benchId, CITIES, generate, type GeneratedGroup, memberIds } from './generate.ts';
 
 const { values } = parseArgs({
   options: {
     groups: { type: 'string', default: '100000' },
     memberships: { type: 'string', default: '1000000' },
     users: { type: 'string', default: '50000' },
+    events: { type: 'string', default: '1000000' },
     seed: { type: 'string', default: '42' },
     duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '16' },
+    'storm-requests': { type: 'string', default: '2000' },
+    'storm-seats': { type: 'string', default: '100' },
+    'web-build': { type: 'string', default: 'build' },
     database: { type: 'string', default: '' },
     json: { type: 'string' }
   }
@@ -38,11 +45,15 @@ interface Row {
   non2xx: number;
 }
 
-async function measure(scenario: string, url: string): Promise<Row> {
+/** Drives `base` with autocannon; several `paths` are taken in turn by every connection. */
+async function measure(scenario: string, base: string, paths: string[]): Promise<Row> {
   const result = await autocannon({
-    url,
+    url: `${base}${paths[0] ?? '/'}`,
     connections: num(values.connections),
-    duration: num(values.duration)
+    duration: num(values.duration),
+    ...(paths.length > 1
+      ? { requests: paths.map((p) => ({ method: 'GET' as const, path: p })) }
+      : {})
   });
   return {
     scenario,
@@ -70,19 +81,22 @@ const options = {
   groups: num(values.groups),
   memberships: num(values.memberships),
   users: num(values.users),
+  events: num(values.events),
   seed: num(values.seed)
 };
 console.log(
-  `Generating ${options.groups} groups, ~${options.memberships} memberships, ${options.users} users on ${config.dialect}…`
+  `Generating ${options.groups} groups, ~${options.memberships} memberships, ${options.users} users, ${options.events} events on ${config.dialect}…`
 );
 let t0 = performance.now();
-const { groupSlugs } = await generate(db, options);
+const generated = await generate(db, {
+  ...options,
+  log: (line) => {
+    console.log(line);
+  }
+});
 const generateSeconds = (performance.now() - t0) / 1000;
-const counts = await db.kysely
-  .selectFrom('memberships')
-  .select((eb) => eb.fn.countAll<number>().as('n'))
-  .executeTakeFirstOrThrow();
-console.log(`Generated in ${generateSeconds.toFixed(1)} s (${counts.n} memberships).`);
+const { groupSlugs, rows: generatedRows } = generated;
+console.log(`Generated in ${generateSeconds.toFixed(1)} s.`);
 
 // The floor: the least any HTTP + SQLite stack can do for a list of 20 rows.
 const floorDb =
@@ -98,39 +112,230 @@ await floor.listen({ port: 0, host: '127.0.0.1' });
 const floorAddress = floor.server.address();
 const floorUrl = `http://127.0.0.1:${typeof floorAddress === 'object' && floorAddress ? floorAddress.port : 0}`;
 
+// The web pages come from the SvelteKit build (`npm run build`), mounted as `npm start` does.
+const webBuildDir = path.resolve(values['web-build']);
+const webHandler = path.join(webBuildDir, 'handler.js');
+const webBuiltAt = existsSync(webHandler) ? statSync(webHandler).mtime.toISOString() : null;
+
 t0 = performance.now();
 const queue = createJobQueue(db, { databaseUrl: config.databaseUrl, logger });
-const { app } = await buildApp({ config, db, queue, logger, webBuildDir: false });
-await app.listen({ port: 0, host: '127.0.0.1' });
+const { app } = await buildApp({ config, db, queue, logger, webBuildDir });
+// The storm opens thousands of connections at once: a listen backlog that holds them all.
+await app.listen({ port: 0, host: '127.0.0.1', backlog: 4096 });
 const startupMs = Math.round(performance.now() - t0);
 const address = app.server.address();
 const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
 
+// Meeting pages: the next published meeting of 50 public groups at log-spaced size ranks, from
+// the largest group to the smallest, taken in turn (anonymous visitors).
+const publicWithMeeting = generated.groups.filter(
+  (g): g is GeneratedGroup & { nextEventId: string } =>
+    g.visibility === 'public' && g.nextEventId !== null
+);
+const sample = [
+  ...new Set(
+    Array.from(
+      { length: 50 },
+      (_, i) => Math.round(Math.pow(Math.max(1, publicWithMeeting.length), i / 49)) - 1
+    )
+  )
+]
+  .map((rank) => publicWithMeeting[rank])
+  .filter((g) => g !== undefined);
+const eventApiPaths = sample.map((g) => `/api/v1/events/${g.nextEventId}`);
+const eventPagePaths = sample.map((g) => `/groups/${g.slug}/events/${g.nextEventId}`);
+
+/** Which HTML page can be measured: the meeting page, else the group page (labelled so). */
+async function htmlScenario(): Promise<{ label: string; paths: string[] } | null> {
+  if (!webBuiltAt || eventPagePaths.length === 0) return null;
+  const isPage = async (p: string) => {
+    const res = await fetch(`${base}${p}`);
+    await res.arrayBuffer();
+    return res.status === 200 && (res.headers.get('content-type') ?? '').startsWith('text/html');
+  };
+  if (await isPage(eventPagePaths[0] ?? '/')) {
+    return { label: 'event page (HTML)', paths: eventPagePaths };
+  }
+  const groupPages = sample.map((g) => `/groups/${g.slug}`);
+  if (await isPage(groupPages[0] ?? '/')) {
+    return { label: 'group page (HTML) — no event page in build', paths: groupPages };
+  }
+  return null;
+}
+
 const [, , munichLat, munichLng] = CITIES[0] ?? ['', '', 48.137, 11.575];
 const rows: Row[] = [];
 if (floorDb)
-  rows.push(await measure('floor: bare Fastify, 20 rows from SQLite', `${floorUrl}/floor`));
+  rows.push(await measure('floor: bare Fastify, 20 rows from SQLite', floorUrl, ['/floor']));
 rows.push(
-  await measure(
-    'group search: text + tag + 50 km radius',
-    `${base}/api/v1/groups?q=cloud&tags=kubernetes&lat=${munichLat}&lng=${munichLng}&radiusKm=50`
-  )
+  await measure('group search: text + tag + 50 km radius', base, [
+    `/api/v1/groups?q=cloud&tags=kubernetes&lat=${munichLat}&lng=${munichLng}&radiusKm=50`
+  ])
 );
 rows.push(
-  await measure(
-    'group search: tag only, by members',
-    `${base}/api/v1/groups?tags=azure&sort=members`
-  )
+  await measure('group search: tag only, by members', base, [
+    '/api/v1/groups?tags=azure&sort=members'
+  ])
 );
 rows.push(
-  await measure('group page (JSON)', `${base}/api/v1/groups/${groupSlugs[5] ?? 'group-5'}`)
+  await measure('group page (JSON)', base, [`/api/v1/groups/${groupSlugs[5] ?? 'group-5'}`])
 );
-rows.push(await measure('health check', `${base}/healthz`));
+rows.push(await measure('event page (JSON)', base, eventApiPaths));
+const html = await htmlScenario();
+if (html) rows.push(await measure(html.label, base, html.paths));
+else console.log(`No web build in ${webBuildDir} (npm run build): no HTML page measured.`);
+rows.push(await measure('health check', base, ['/healthz']));
+
+// The RSVP storm: a fresh meeting with `seats` seats in the largest public group; `requests`
+// distinct members, each with their own write token, say "going" all at once.
+const stormRequests = num(values['storm-requests']);
+const stormSeats = num(values['storm-seats']);
+const stormGroup = generated.groups
+  .filter((g) => g.visibility === 'public')
+  .reduce<GeneratedGroup | undefined>(
+    (a, g) => (!a || g.memberCount > a.memberCount ? g : a),
+    undefined
+  );
+if (!stormGroup || stormGroup.memberCount < stormRequests) {
+  throw new Error(`RSVP storm: no public group with ${stormRequests} members`);
+}
+const stormEventId = benchId(4, 0);
+const stormStart = new Date(Date.now() + 7 * 86_400_000);
+const stamp = new Date().toISOString();
+await db.kysely
+  .insertInto('events')
+  .values({
+    id: stormEventId,
+    group_id: stormGroup.id,
+    title: 'RSVP storm',
+    description: 'A popular talk: everyone wants a seat.',
+    starts_at: stormStart.toISOString(),
+    ends_at: new Date(stormStart.getTime() + 2 * 3_600_000).toISOString(),
+    time_zone: stormGroup.timeZone,
+    venue_id: stormGroup.venueId,
+    online_url: stormGroup.venueId ? null : 'https://meet.example/storm',
+    capacity: stormSeats,
+    status: 'published',
+    created_by: stormGroup.createdBy,
+    created_at: stamp,
+    updated_at: stamp,
+    published_at: stamp
+  })
+  .execute();
+const stormUsers = memberIds(stormGroup, options.users, stormRequests);
+const secrets = await db.kysely.transaction().execute(async (trx) => {
+  const made: string[] = [];
+  for (const userId of stormUsers) {
+    const { secret } = await createToken({ ...db, kysely: trx }, userId, {
+      name: 'bench',
+      scope: 'write'
+    });
+    made.push(secret);
+  }
+  return made;
+});
+
+interface Answer {
+  ms: number;
+  status: number;
+  said: string | null;
+}
+const stormBody = JSON.stringify({ status: 'going' });
+t0 = performance.now();
+const answers = await Promise.all(
+  secrets.map(async (secret): Promise<Answer> => {
+    const start = performance.now();
+    try {
+      const res = await fetch(`${base}/api/v1/events/${stormEventId}/rsvp`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
+        body: stormBody
+      });
+      const json = (await res.json()) as { myRsvp?: { status?: string } | null };
+      return {
+        ms: performance.now() - start,
+        status: res.status,
+        said: json.myRsvp?.status ?? null
+      };
+    } catch {
+      return { ms: performance.now() - start, status: 0, said: null };
+    }
+  })
+);
+const stormMs = performance.now() - t0;
+const latencies = answers.map((a) => a.ms).sort((a, b) => a - b);
+const percentile = (p: number) => Math.round(latencies[Math.ceil(p * latencies.length) - 1] ?? 0);
+const stormErrors = answers.filter((a) => a.status !== 200).length;
+const byStatus = await db.kysely
+  .selectFrom('rsvps')
+  .select(['status', (eb) => eb.fn.countAll<number | string>().as('n')])
+  .where('event_id', '=', stormEventId)
+  .groupBy('status')
+  .execute();
+const counted = (status: string) => Number(byStatus.find((r) => r.status === status)?.n ?? 0);
+const queue_ = await db.kysely
+  .selectFrom('rsvps')
+  .select((eb) => [
+    eb.fn.count<number | string>('queue_no').distinct().as('distinct'),
+    eb.fn.min('queue_no').as('first'),
+    eb.fn.max('queue_no').as('last')
+  ])
+  .where('event_id', '=', stormEventId)
+  .where('status', '=', 'waitlisted')
+  .executeTakeFirstOrThrow();
+const stormEvent = await db.kysely
+  .selectFrom('events')
+  .select(['going_seats', 'waitlist_count'])
+  .where('id', '=', stormEventId)
+  .executeTakeFirstOrThrow();
+const storm = {
+  requests: stormRequests,
+  seats: stormSeats,
+  groupMembers: stormGroup.memberCount,
+  totalMs: Math.round(stormMs),
+  p50Ms: percentile(0.5),
+  p99Ms: percentile(0.99),
+  maxMs: Math.round(latencies.at(-1) ?? 0),
+  errors: stormErrors,
+  going: counted('going'),
+  waitlisted: counted('waitlisted'),
+  notGoing: counted('not_going'),
+  toldGoing: answers.filter((a) => a.said === 'going').length,
+  toldWaitlisted: answers.filter((a) => a.said === 'waitlisted').length,
+  goingSeats: stormEvent.going_seats,
+  waitlistCount: stormEvent.waitlist_count,
+  waitlistQueue: {
+    distinct: Number(queue_.distinct),
+    first: queue_.first ?? 0,
+    last: queue_.last ?? 0
+  }
+};
+const waiting = stormRequests - stormSeats;
+const stormExact =
+  storm.errors === 0 &&
+  storm.going === stormSeats &&
+  storm.waitlisted === waiting &&
+  storm.notGoing === 0 &&
+  storm.toldGoing === stormSeats &&
+  storm.toldWaitlisted === waiting &&
+  storm.goingSeats === stormSeats &&
+  storm.waitlistCount === waiting &&
+  storm.waitlistQueue.distinct === waiting &&
+  storm.waitlistQueue.first === 1 &&
+  storm.waitlistQueue.last === waiting;
+rows.push({
+  scenario: `RSVP storm: ${stormRequests} at once for ${stormSeats} seats`,
+  requestsPerSecond: Math.round(stormRequests / (stormMs / 1000)),
+  p50Ms: storm.p50Ms,
+  p99Ms: storm.p99Ms,
+  errors: stormErrors,
+  non2xx: 0
+});
 
 const rss = Math.round(process.memoryUsage().rss / 1024 / 1024);
 const floorRow = rows.find((r) => r.scenario.startsWith('floor'));
 console.log(
-  `\nGuildhall benchmark — ${config.dialect}, ${options.groups} groups, ${counts.n} memberships, ${values.connections} connections × ${values.duration} s`
+  `\nGuildhall benchmark — ${config.dialect}, ${options.groups} groups, ${generatedRows.memberships} memberships, ${generatedRows.events} events, ${generatedRows.rsvps} RSVPs; ${values.connections} connections × ${values.duration} s`
 );
 console.table(
   rows.map((r) => ({
@@ -145,12 +350,44 @@ console.table(
   }))
 );
 console.log(
-  `start-up ${startupMs} ms (app build + listen), peak RSS ${rss} MiB (one process: generator, floor and app)`
+  `Event pages: the next meeting of ${sample.length} public groups (sizes ${sample.at(-1)?.memberCount ?? 0}–${sample[0]?.memberCount ?? 0} members), in turn, as an anonymous visitor.${webBuiltAt ? ` Web build ${webBuiltAt}.` : ''}`
+);
+console.log(
+  `RSVP storm: ${stormRequests} members of ${stormGroup.slug} (${stormGroup.memberCount} members), one PUT each, all in flight at once; done in ${storm.totalMs} ms (slowest ${storm.maxMs} ms).\n` +
+    `  afterwards: going ${storm.going}, waitlisted ${storm.waitlisted} (queue ${storm.waitlistQueue.first}–${storm.waitlistQueue.last}, ${storm.waitlistQueue.distinct} distinct), not going ${storm.notGoing}, errors ${storm.errors}; ` +
+    `event row: ${storm.goingSeats} seats taken, ${storm.waitlistCount} waiting; answers told ${storm.toldGoing} going, ${storm.toldWaitlisted} waitlisted — ` +
+    (stormExact
+      ? 'exact'
+      : `NOT EXACT (expected ${stormSeats} going, ${waiting} waitlisted, 0 errors)`)
+);
+console.log(
+  `generation ${generateSeconds.toFixed(1)} s, start-up ${startupMs} ms (app build + listen), peak RSS ${rss} MiB (one process: generator, floor and app)`
 );
 if (values.json) {
   writeFileSync(
     values.json,
-    JSON.stringify({ dialect: config.dialect, options, startupMs, rssMiB: rss, rows }, null, 2)
+    JSON.stringify(
+      {
+        dialect: config.dialect,
+        options: {
+          ...options,
+          connections: num(values.connections),
+          duration: num(values.duration)
+        },
+        generated: {
+          rows: generatedRows,
+          seconds: generated.seconds,
+          totalSeconds: generateSeconds
+        },
+        webBuiltAt,
+        startupMs,
+        rssMiB: rss,
+        rows,
+        storm: { ...storm, exact: stormExact }
+      },
+      null,
+      2
+    )
   );
   console.log(`JSON written to ${values.json}`);
 }
@@ -161,3 +398,7 @@ await queue.stop();
 await db.close();
 await floorDb?.close();
 rmSync(dataDir, { recursive: true, force: true });
+if (!stormExact) {
+  console.error('RSVP storm: counts are not exact — failing the bench.');
+  process.exitCode = 1;
+}

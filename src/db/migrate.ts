@@ -7,6 +7,7 @@ import * as groupSearch from './migrations/2026-11-23-004-group-search.ts';
 import * as invitations from './migrations/2026-11-23-005-invitations.ts';
 import * as groupLocationCover from './migrations/2026-11-23-006-group-location-cover.ts';
 import * as meetings from './migrations/2026-11-23-007-meetings.ts';
+import * as eventsByEnd from './migrations/2026-11-23-008-events-by-end.ts';
 
 /** Every migration, in order. Migrations are frozen: never edit one that has shipped, add a new one. */
 export const migrations: Record<string, Migration> = {
@@ -16,7 +17,8 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23-004-group-search': groupSearch,
   '2026-11-23-005-invitations': invitations,
   '2026-11-23-006-group-location-cover': groupLocationCover,
-  '2026-11-23-007-meetings': meetings
+  '2026-11-23-007-meetings': meetings,
+  '2026-11-23-008-events-by-end': eventsByEnd
 };
 
 /** Brings the schema up to date; throws with the failing migration's name if one fails. */

@@ -65,11 +65,14 @@ function present(row: Selectable<RsvpsTable>, waitlistPosition: number | null): 
   };
 }
 
-// Check-in codes people read out or type: no 0/O, 1/I/L.
+// Check-in codes people read out or type: no 0/O, 1/I/L. Ten characters (31^10 ≈ 8·10^14) keep a
+// collision among millions of RSVPs as unlikely as a disk error.
 const CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+const CODE_LENGTH = 10;
 function checkInCode(): string {
   let code = '';
-  for (let i = 0; i < 8; i++) code += CODE_ALPHABET.charAt(randomInt(CODE_ALPHABET.length));
+  for (let i = 0; i < CODE_LENGTH; i++)
+    code += CODE_ALPHABET.charAt(randomInt(CODE_ALPHABET.length));
   return code;
 }
 
@@ -146,6 +149,9 @@ export async function promoteWaitlist(
     .where('id', '=', eventId)
     .executeTakeFirst();
   if (!event || event.status === 'cancelled' || event.waitlist_count === 0) return [];
+  // Not even one seat free: nobody can move up, so the waitlist is not read (an RSVP storm on a
+  // full meeting would otherwise read the whole line on every answer).
+  if (event.capacity !== null && event.going_seats >= event.capacity) return [];
   const waiting = await trx
     .selectFrom('rsvps')
     .select(['user_id', 'guests'])
@@ -342,14 +348,16 @@ export async function listAttendees(
   const rows = await query.orderBy('r.status').orderBy('r.queue_no').orderBy('u.name').execute();
   let position = 0;
   const waitPositions = new Map<string, number>();
-  const waiting = await db.kysely
-    .selectFrom('rsvps')
-    .select('user_id')
-    .where('event_id', '=', eventId)
-    .where('status', '=', 'waitlisted')
-    .orderBy('queue_no')
-    .execute();
-  for (const w of waiting) waitPositions.set(w.user_id, ++position);
+  if (options.statuses.includes('waitlisted')) {
+    const waiting = await db.kysely
+      .selectFrom('rsvps')
+      .select('user_id')
+      .where('event_id', '=', eventId)
+      .where('status', '=', 'waitlisted')
+      .orderBy('queue_no')
+      .execute();
+    for (const w of waiting) waitPositions.set(w.user_id, ++position);
+  }
   return rows.map((row) => ({
     userId: row.user_id,
     name: row.name,
@@ -467,4 +475,42 @@ export async function feedMeetingsOf(db: Db, userId: string, since: Date): Promi
     .limit(500)
     .execute();
   return rows.map(presentMeeting);
+}
+
+/**
+ * Gives up the seats and waitlist places a person holds in a group's meetings that have not
+ * started, and their series-wide answers — after they left, were removed or banned. Each freed
+ * seat goes to the front of that meeting's waitlist (who are told by mail).
+ */
+export async function withdrawFromGroup(
+  db: Db,
+  queue: JobQueue,
+  groupId: string,
+  userId: string,
+  now = new Date()
+): Promise<void> {
+  await db.kysely
+    .deleteFrom('series_rsvps')
+    .where('user_id', '=', userId)
+    .where('series_id', 'in', (eb) =>
+      eb.selectFrom('series').select('id').where('group_id', '=', groupId)
+    )
+    .execute();
+  const held = await db.kysely
+    .selectFrom('rsvps as r')
+    .innerJoin('events as e', 'e.id', 'r.event_id')
+    .select('e.id')
+    .where('e.group_id', '=', groupId)
+    .where('r.user_id', '=', userId)
+    .where('r.status', 'in', ['going', 'waitlisted'])
+    .where('e.starts_at', '>', now.toISOString())
+    .execute();
+  for (const { id } of held) {
+    try {
+      await respond(db, queue, id, userId, { going: false, guests: 0 }, now);
+    } catch (error) {
+      // A meeting whose RSVPs are closed keeps its list as it was at the deadline.
+      if (!(error instanceof RsvpError)) throw error;
+    }
+  }
 }

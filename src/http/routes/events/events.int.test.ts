@@ -284,4 +284,51 @@ describeWithApp('meetings', (app) => {
     });
     expect((await app().request({ method: 'GET', url: '/api/v1/me/events' })).statusCode).toBe(401);
   });
+
+  it('gives up the seats of someone who leaves or is banned, to the front of the waitlist', async () => {
+    const t = app();
+    const users = await Promise.all([t.buildUser(), t.buildUser(), t.buildUser()]);
+    const [leaver, banned, waiting] = await Promise.all(users.map((u) => t.logIn(u.email)));
+    for (const cookie of [leaver, banned, waiting]) {
+      await t.request({ method: 'POST', url: '/api/v1/groups/k8s-munich/join', cookie });
+    }
+    const res = await create({
+      title: 'Tiny room',
+      startsAt: '2030-06-04T19:00',
+      endsAt: '2030-06-04T21:00',
+      capacity: 2,
+      publish: true
+    });
+    const id = res.json<{ id: string }>().id;
+    const answer = (cookie: string | undefined) =>
+      t.request({
+        method: 'PUT',
+        url: `/api/v1/events/${id}/rsvp`,
+        ...(cookie ? { cookie } : {}),
+        body: { status: 'going' }
+      });
+    await answer(leaver);
+    await answer(banned);
+    expect((await answer(waiting)).json()).toMatchObject({
+      myRsvp: { status: 'waitlisted', waitlistPosition: 1 }
+    });
+    t.queue.clear();
+    await t.request({ method: 'POST', url: '/api/v1/groups/k8s-munich/leave', cookie: leaver });
+    const after = await t.request({ method: 'GET', url: `/api/v1/events/${id}`, cookie: waiting });
+    expect(after.json()).toMatchObject({
+      seats: { taken: 2, waiting: 0 },
+      myRsvp: { status: 'going' }
+    });
+    expect(t.queue.payloads('meeting-mail')).toEqual([
+      { kind: 'promoted', eventId: id, userIds: [users[2]?.id] }
+    ]);
+    const ban = await t.request({
+      method: 'POST',
+      url: `/api/v1/groups/k8s-munich/members/${users[1]?.id}/ban`,
+      cookie: owner
+    });
+    expect(ban.statusCode).toBe(204);
+    const final = await t.request({ method: 'GET', url: `/api/v1/events/${id}`, cookie: owner });
+    expect(final.json()).toMatchObject({ seats: { taken: 1, waiting: 0 } });
+  });
 });

@@ -18,6 +18,7 @@ import {
   updateMemberSettings
 } from '../../../services/membership.service.ts';
 import { findNetworkById } from '../../../services/network.service.ts';
+import { withdrawFromGroup } from '../../../services/rsvp.service.ts';
 import { getSettings } from '../../../services/settings.service.ts';
 import { getProfile } from '../../../services/profile.service.ts';
 import { callerOf } from '../../caller.ts';
@@ -243,6 +244,7 @@ export const groupRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ctx) =
       } catch (error) {
         membershipProblem(error);
       }
+      await withdrawFromGroup(db, ctx.queue, group.id, callerOf(request).userId);
       return reply.code(204).send(null);
     }
   );

@@ -10,6 +10,7 @@ import {
   setRole,
   transferOwnership
 } from '../../../services/membership.service.ts';
+import { withdrawFromGroup } from '../../../services/rsvp.service.ts';
 import { callerOf } from '../../caller.ts';
 import type { AppContext } from '../../context.ts';
 import { jsonDates } from '../../json-dates.ts';
@@ -31,7 +32,7 @@ const auditSchema = z
   .meta({ id: 'AuditEntry' });
 
 /** The member directory, join requests, roles, removal, bans, ownership and the audit log. */
-export const memberRoutes: FastifyPluginAsyncZod<AppContext> = async (app, { db }) => {
+export const memberRoutes: FastifyPluginAsyncZod<AppContext> = async (app, { db, queue }) => {
   const tags = ['members'];
 
   app.get(
@@ -185,6 +186,7 @@ export const memberRoutes: FastifyPluginAsyncZod<AppContext> = async (app, { db 
       } catch (error) {
         membershipProblem(error);
       }
+      await withdrawFromGroup(db, queue, group.id, request.params.userId);
       return reply.code(204).send(null);
     }
   );
@@ -218,6 +220,7 @@ export const memberRoutes: FastifyPluginAsyncZod<AppContext> = async (app, { db 
       } catch (error) {
         membershipProblem(error);
       }
+      await withdrawFromGroup(db, queue, group.id, request.params.userId);
       return reply.code(204).send(null);
     }
   );
