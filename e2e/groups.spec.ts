@@ -120,6 +120,17 @@ test('organizers create groups; a member finds one by tag and city, joins it, an
   await expect(b.getByText('You are a member of this group (Member).')).toBeVisible();
   await expect(b.getByText('2 members')).toBeVisible();
 
+  // B chooses mail only about meetings they answered and leaves the member directory.
+  await b.getByRole('combobox', { name: 'Mail about meetings' }).selectOption('going');
+  await b.getByRole('checkbox', { name: 'Leave me out of the member directory' }).check();
+  await b.getByRole('button', { name: 'Save settings' }).click();
+  await expect(b.getByText('Your settings are saved.')).toBeVisible();
+  await b.reload();
+  await expect(b.getByRole('combobox', { name: 'Mail about meetings' })).toHaveValue('going');
+  await expect(
+    b.getByRole('checkbox', { name: 'Leave me out of the member directory' })
+  ).toBeChecked();
+
   // A plain member may not change the group: no link, and the edit page does not exist for them.
   await expect(b.getByRole('link', { name: 'Edit group' })).toHaveCount(0);
   const edit = await b.goto(`/groups/${open.slug}/edit`);

@@ -147,6 +147,12 @@ export interface Group {
     status: MembershipStatus | null;
     canJoin: boolean;
     canManage: boolean;
+    /** Hosts, organizers, owner and admins. */
+    canCreateEvents?: boolean;
+    /** Venues and sponsors: organizers, owner and admins. */
+    canManageVenues?: boolean;
+    /** The viewer's own settings as a member; null when not a member. */
+    settings?: MemberSettings | null;
   };
   /** null for people who may see no more than the name (private groups). */
   details: {
@@ -195,6 +201,12 @@ export interface NextMeeting {
   /** IANA time zone of the meeting. */
   timeZone: string;
   title: string;
+}
+
+/** A member's own settings in a group. */
+export interface MemberSettings {
+  hiddenInDirectory: boolean;
+  meetingMail: 'all' | 'going' | 'none';
 }
 
 /** A group of a network. Private chapters hide their place and size from outsiders. */

@@ -72,5 +72,22 @@ export const actions: Actions = {
     );
     if (!result.ok) return failed(event, result, [], { form: 'leave' as const });
     return { form: 'leave' as const, withdrawn: pending };
+  },
+
+  settings: async (event) => {
+    requireMe(event);
+    const form = await event.request.formData();
+    const meetingMail = form.get('meetingMail');
+    const result = await api(
+      event,
+      'PATCH',
+      `/groups/${encodeURIComponent(event.params.slug)}/membership`,
+      {
+        hiddenInDirectory: form.get('hiddenInDirectory') === 'on',
+        ...(typeof meetingMail === 'string' && { meetingMail })
+      }
+    );
+    if (!result.ok) return failed(event, result, ['meetingMail'], { form: 'settings' as const });
+    return { form: 'settings' as const, saved: true };
   }
 };
