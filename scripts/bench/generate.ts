@@ -2,9 +2,21 @@
 // memberships, a venue per group, meetings (past and upcoming) and RSVPs, written in large batches
 // inside one transaction per table. The same seed gives the same rows; meeting times are relative
 // to the start of the current UTC day (RSVPs are only open for meetings that have not started).
+import { markdownExcerpt } from '../../src/domain/markdown.ts';
 import { type Insertable, sql } from 'kysely';
 import type { Db } from '../../src/db/database.ts';
 import type { Database } from '../../src/db/schema.ts';
+
+const excerpts = new Map<string, string>();
+/** The stored excerpt, as the app makes it; descriptions repeat, so each is excerpted once. */
+function excerptOf(description: string): string {
+  let excerpt = excerpts.get(description);
+  if (excerpt === undefined) {
+    excerpt = markdownExcerpt(description);
+    excerpts.set(description, excerpt);
+  }
+  return excerpt;
+}
 
 /** A few real cities with coordinates (WGS84); groups are scattered within ~20 km of them. */
 export const CITIES: [name: string, country: string, lat: number, lng: number, zone: string][] = [
@@ -358,13 +370,15 @@ export async function generate(db: Db, options: GenerateOptions): Promise<Genera
       13.405,
       'Europe/Berlin'
     ];
+    const description = `People in ${cityName} who work with ${tags.join(', ')} meet to share what they learn. Talks, hands-on sessions and open discussion.`;
     const title = (tags[0] ?? 'tech').replace(/-/g, ' ');
     return {
       id: benchId(KIND.group, i),
       slug: `group-${i}`,
       name: `${title[0]?.toUpperCase() ?? ''}${title.slice(1)} ${practice ? 'Guild' : 'Meetup'} ${cityName} ${i}`,
       kind: practice ? 'practice' : 'meetup',
-      description: `People in ${cityName} who work with ${tags.join(', ')} meet to share what they learn. Talks, hands-on sessions and open discussion.`,
+      description,
+      excerpt: excerptOf(description),
       tags: JSON.stringify(tags),
       tagList: tags,
       city: online ? null : cityName,

@@ -119,6 +119,8 @@ export interface GroupsTable {
   /** `meetup` or `practice` (Community of Practice). */
   kind: string;
   description: Generated<string>;
+  /** Plain text from the description, made when the group is written ('' for older rows). */
+  excerpt: Generated<string>;
   /** JSON array of normalized tags (also rows of group_tags, for filtering). */
   tags: Generated<string>;
   city: string | null;

@@ -10,6 +10,7 @@ import type {
 import type { Db } from '../db/database.ts';
 import type { Database, GroupsTable, MembershipsTable } from '../db/schema.ts';
 import { parseJsonList, toBool, toDate } from '../db/values.ts';
+import { markdownExcerpt } from '../domain/markdown.ts';
 import type {
   GroupKind,
   JoinPolicy,
@@ -30,6 +31,8 @@ export interface Group {
   name: string;
   kind: GroupKind;
   description: string;
+  /** Plain text from the description, at most 200 characters. */
+  excerpt: string;
   tags: string[];
   city: string | null;
   country: string | null;
@@ -83,6 +86,7 @@ export function presentGroup(row: Selectable<GroupsTable>): Group {
     name: row.name,
     kind: row.kind === 'practice' ? 'practice' : 'meetup',
     description: row.description,
+    excerpt: row.excerpt || (row.description ? markdownExcerpt(row.description) : ''),
     tags: parseJsonList(row.tags),
     city: row.city,
     country: row.country,
@@ -107,7 +111,10 @@ function columns(input: Partial<GroupInput>): Updateable<GroupsTable> {
   if (input.slug !== undefined) set.slug = input.slug;
   if (input.name !== undefined) set.name = input.name;
   if (input.kind !== undefined) set.kind = input.kind;
-  if (input.description !== undefined) set.description = input.description;
+  if (input.description !== undefined) {
+    set.description = input.description;
+    set.excerpt = markdownExcerpt(input.description);
+  }
   if (input.tags !== undefined) set.tags = JSON.stringify(normalizeTags(input.tags));
   if (input.city !== undefined) set.city = input.city;
   if (input.country !== undefined) set.country = input.country;

@@ -139,6 +139,21 @@ describeWithApp('groups and membership', (app) => {
     ]);
     const mine = await t.request({ method: 'GET', url: '/api/v1/me/groups', cookie: owner.cookie });
     expect(mine.json<{ items: { excerpt: string }[] }>().items[0]?.excerpt).toBe(excerpt);
+    // The excerpt is made when the group is written; a row from before that (excerpt '') is
+    // excerpted when read.
+    const stored = await t.testDb.db.kysely
+      .selectFrom('groups')
+      .select('excerpt')
+      .where('slug', '=', 'excerpt-group')
+      .executeTakeFirstOrThrow();
+    expect(stored.excerpt).toBe(excerpt);
+    await t.testDb.db.kysely
+      .updateTable('groups')
+      .set({ excerpt: '' })
+      .where('slug', '=', 'excerpt-group')
+      .execute();
+    const older = await t.request({ method: 'GET', url: '/api/v1/groups/excerpt-group' });
+    expect(older.json<{ excerpt: string }>().excerpt).toBe(excerpt);
   });
 
   it('refuses invalid group input per field and stores nothing', async () => {

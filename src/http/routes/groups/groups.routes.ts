@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { can, type Viewer } from '../../../domain/group-policy.ts';
-import { markdownExcerpt, renderMarkdown } from '../../../domain/markdown.ts';
+import { renderMarkdown } from '../../../domain/markdown.ts';
 import {
   createGroup,
   type Group,
@@ -48,7 +48,7 @@ export async function presentGroupFor(ctx: Ctx, group: Group, viewer: Viewer) {
     kind: group.kind,
     description: group.description,
     descriptionHtml: renderMarkdown(group.description), // only the group page needs the HTML
-    excerpt: markdownExcerpt(group.description),
+    excerpt: group.excerpt,
     visibility: group.visibility,
     joinPolicy: group.joinPolicy,
     joinQuestions: group.joinQuestions,

@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { markdownExcerpt } from '../../../domain/markdown.ts';
 import { InvalidCursorError, searchGroups } from '../../../services/group-search.service.ts';
 import type { Group } from '../../../services/group.service.ts';
 import { myGroups } from '../../../services/group.service.ts';
@@ -41,7 +40,7 @@ function summary(group: Group, distanceKm: number | null, insider: boolean) {
     name: group.name,
     kind: group.kind,
     description: group.description,
-    excerpt: markdownExcerpt(group.description),
+    excerpt: group.excerpt,
     visibility: group.visibility,
     joinPolicy: group.joinPolicy,
     tags: open ? group.tags : [],
