@@ -264,7 +264,11 @@ test('organizers edit their group, also without JavaScript; a new address moves 
   const context = await browser.newContext({ storageState: SIGNED_IN_STATE });
   const page = await context.newPage();
   await page.goto(`/groups/${slug}/edit`);
-  await page.getByRole('textbox', { name: 'Web address' }).fill(`${slug}-ug`);
+  // Type only once the page is hydrated: hydration would put back the value the server rendered.
+  await page.waitForLoadState('networkidle');
+  const address = page.getByRole('textbox', { name: 'Web address' });
+  await address.fill(`${slug}-ug`);
+  await expect(address).toHaveValue(`${slug}-ug`);
   await page.getByRole('button', { name: 'Save changes' }).click();
   await expect(page).toHaveURL(new RegExp(`/groups/${slug}-ug/edit\\?saved$`));
   await expect(page.getByRole('status')).toHaveText('Your changes have been saved.');
