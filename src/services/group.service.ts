@@ -9,7 +9,7 @@ import type {
 } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { Database, GroupsTable, MembershipsTable } from '../db/schema.ts';
-import { parseJsonList, toBool, toDate } from '../db/values.ts';
+import { dbBool, parseJsonList, toBool, toDate } from '../db/values.ts';
 import { markdownExcerpt } from '../domain/markdown.ts';
 import type {
   GroupKind,
@@ -146,10 +146,6 @@ async function writeTags(
   }
 }
 
-function bool(db: Db, value: boolean): boolean | number {
-  return db.dialect === 'sqlite' ? (value ? 1 : 0) : value;
-}
-
 /**
  * A group's coordinates from its city when it names one but gives none: the most populous place of
  * that name, in its country when it has one. An unknown city leaves the coordinates out.
@@ -193,7 +189,7 @@ export async function createGroup(
           visibility: input.visibility,
           join_policy: input.joinPolicy,
           ...set,
-          online_only: bool(db, input.onlineOnly ?? false),
+          online_only: dbBool(db, input.onlineOnly ?? false),
           member_count: 1,
           created_by: ownerId,
           created_at: at,
@@ -264,7 +260,7 @@ export async function updateGroup(
   try {
     await db.kysely.transaction().execute(async (trx) => {
       const set = columns(changes);
-      if (changes.onlineOnly !== undefined) set.online_only = bool(db, changes.onlineOnly);
+      if (changes.onlineOnly !== undefined) set.online_only = dbBool(db, changes.onlineOnly);
       await trx
         .updateTable('groups')
         .set({ ...set, updated_at: new Date().toISOString() })

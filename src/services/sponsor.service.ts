@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Selectable, Updateable } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { SponsorsTable } from '../db/schema.ts';
-import { parseJsonList, toBool, toDate } from '../db/values.ts';
+import { dbBool, parseJsonList, toBool, toDate } from '../db/values.ts';
 import { recordAudit } from './audit.service.ts';
 
 /** What a sponsor gives, in the order they are listed. */
@@ -56,10 +56,6 @@ export function presentSponsor(row: Selectable<SponsorsTable>): Sponsor {
   };
 }
 
-function bool(db: Db, value: boolean): boolean | number {
-  return db.dialect === 'sqlite' ? (value ? 1 : 0) : value;
-}
-
 function columns(input: Partial<SponsorInput>): Updateable<SponsorsTable> {
   const set: Updateable<SponsorsTable> = {};
   if (input.name !== undefined) set.name = input.name.trim();
@@ -77,7 +73,7 @@ export async function listSponsors(
   options: { includeArchived?: boolean } = {}
 ): Promise<Sponsor[]> {
   let query = db.kysely.selectFrom('sponsors').selectAll().where('group_id', '=', groupId);
-  if (!options.includeArchived) query = query.where('archived', '=', bool(db, false));
+  if (!options.includeArchived) query = query.where('archived', '=', dbBool(db, false));
   const rows = await query
     .orderBy((eb) => eb.fn('lower', ['name']))
     .orderBy('id')
@@ -152,7 +148,7 @@ export async function createSponsor(
         name: input.name.trim(),
         contributions: '[]',
         ...columns(input),
-        archived: bool(db, false),
+        archived: dbBool(db, false),
         created_at: at,
         updated_at: at
       })
@@ -221,7 +217,7 @@ export async function archiveSponsor(
     if (toBool(row.archived)) return true;
     await trx
       .updateTable('sponsors')
-      .set({ archived: bool(db, true), updated_at: new Date().toISOString() })
+      .set({ archived: dbBool(db, true), updated_at: new Date().toISOString() })
       .where('id', '=', id)
       .execute();
     await recordAudit(trx, {

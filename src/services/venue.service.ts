@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Selectable, Updateable } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { VenuesTable } from '../db/schema.ts';
-import { toBool, toDate } from '../db/values.ts';
+import { dbBool, toBool, toDate } from '../db/values.ts';
 import { recordAudit } from './audit.service.ts';
 
 /** A place where a group meets. Archived venues stay readable: past meetings keep showing them. */
@@ -54,10 +54,6 @@ export function presentVenue(row: Selectable<VenuesTable>): Venue {
   };
 }
 
-function bool(db: Db, value: boolean): boolean | number {
-  return db.dialect === 'sqlite' ? (value ? 1 : 0) : value;
-}
-
 /** An optional text: blank reads as none. */
 function optionalText(value: string | null): string | null {
   return value === null || value.trim() === '' ? null : value.trim();
@@ -90,7 +86,7 @@ export async function listVenues(
   options: { includeArchived?: boolean } = {}
 ): Promise<Venue[]> {
   let query = db.kysely.selectFrom('venues').selectAll().where('group_id', '=', groupId);
-  if (!options.includeArchived) query = query.where('archived', '=', bool(db, false));
+  if (!options.includeArchived) query = query.where('archived', '=', dbBool(db, false));
   const rows = await query
     .orderBy((eb) => eb.fn('lower', ['name']))
     .orderBy('id')
@@ -150,7 +146,7 @@ export async function createVenue(
         name: input.name.trim(),
         address: input.address.trim(),
         ...columns(input),
-        archived: bool(db, false),
+        archived: dbBool(db, false),
         created_at: at,
         updated_at: at
       })
@@ -229,7 +225,7 @@ export async function archiveVenue(
     if (toBool(row.archived)) return true;
     await trx
       .updateTable('venues')
-      .set({ archived: bool(db, true), updated_at: new Date().toISOString() })
+      .set({ archived: dbBool(db, true), updated_at: new Date().toISOString() })
       .where('id', '=', id)
       .execute();
     await recordAudit(trx, {
