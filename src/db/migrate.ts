@@ -9,6 +9,7 @@ import * as groupLocationCover from './migrations/2026-11-23-006-group-location-
 import * as meetings from './migrations/2026-11-23-007-meetings.ts';
 import * as eventsByEnd from './migrations/2026-11-23-008-events-by-end.ts';
 import * as groupExcerpt from './migrations/2026-11-23-009-group-excerpt.ts';
+import * as practice from './migrations/2026-11-23-010-practice.ts';
 
 /** Every migration, in order. Migrations are frozen: never edit one that has shipped, add a new one. */
 export const migrations: Record<string, Migration> = {
@@ -20,7 +21,8 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23-006-group-location-cover': groupLocationCover,
   '2026-11-23-007-meetings': meetings,
   '2026-11-23-008-events-by-end': eventsByEnd,
-  '2026-11-23-009-group-excerpt': groupExcerpt
+  '2026-11-23-009-group-excerpt': groupExcerpt,
+  '2026-11-23-010-practice': practice
 };
 
 /** Brings the schema up to date; throws with the failing migration's name if one fails. */

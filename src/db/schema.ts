@@ -144,6 +144,18 @@ export interface GroupsTable {
   created_by: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** Dot votes each member has per voting round. */
+  votes_per_member: Generated<number>;
+  /** At most this many of a member's votes on one topic. */
+  votes_per_topic: Generated<number>;
+  /** How many top topics a closing round puts on the agenda (K). */
+  agenda_topics: Generated<number>;
+  /** `live` (everyone sees the tally) or `hidden` (until the round closes). */
+  tally_visibility: Generated<string>;
+  /** Slack-compatible incoming-webhook URL the agenda is posted to when a round closes. */
+  chat_webhook_url: string | null;
+  /** Signing secret of the group's Slack-compatible app (slash commands); never sent out. */
+  chat_signing_secret: string | null;
 }
 
 export interface GroupTagsTable {
@@ -240,6 +252,10 @@ export interface SeriesTable {
   /** Occurrences exist as events up to this instant. */
   materialized_until: Timestamp;
   ended: DefaultBool;
+  /** Open a voting round for the next meeting whenever one of the series ends. */
+  voting_rounds: DefaultBool;
+  /** Such a round closes this many hours before the next meeting starts. */
+  voting_closes_hours: Generated<number>;
   created_by: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
@@ -319,6 +335,149 @@ export interface MailOptOutsTable {
   created_at: Timestamp;
 }
 
+/** A backlog item a member proposes for a meeting (Community of Practice). */
+export interface TopicsTable {
+  id: string;
+  group_id: string;
+  title: string;
+  /** Markdown. */
+  description: Generated<string>;
+  link_url: string | null;
+  /** `present` (the proposer can present it) or `explain` (they want it explained). */
+  wants: string;
+  /** `open`, `scheduled`, `discussed`, `archived` or `withdrawn`. */
+  status: string;
+  proposed_by: string | null;
+  /** The meeting it is scheduled for (and was discussed at). */
+  event_id: string | null;
+  /** The topic this duplicate was merged into (status `archived`). */
+  merged_into: string | null;
+  /** Markdown notes added after the meeting. */
+  notes: Generated<string>;
+  /** JSON array of `{ title, url }` added after the meeting. */
+  links: Generated<string>;
+  comment_count: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface TopicCommentsTable {
+  id: string;
+  topic_id: string;
+  author_id: string | null;
+  /** Markdown. */
+  body: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** Dot voting on a group's open topics ahead of one meeting. */
+export interface VotingRoundsTable {
+  id: string;
+  group_id: string;
+  event_id: string;
+  /** `open` or `closed`. */
+  status: string;
+  opens_at: Timestamp;
+  closes_at: Timestamp;
+  votes_per_member: number;
+  votes_per_topic: number;
+  agenda_topics: number;
+  /** `live` or `hidden`. */
+  tally_visibility: string;
+  /** JSON array of picked topic ids in agenda order. */
+  picked: Generated<string>;
+  override_reason: string | null;
+  overridden_by: string | null;
+  overridden_at: Timestamp | null;
+  /** Who opened it by hand (null: opened automatically by its series). */
+  opened_by: string | null;
+  closed_at: Timestamp | null;
+  created_at: Timestamp;
+}
+
+/** How many of one member's dots sit on one topic in one round. */
+export interface VotesTable {
+  round_id: string;
+  topic_id: string;
+  user_id: string;
+  count: number;
+  updated_at: Timestamp;
+}
+
+/** Someone who gives talks in a group: a member, or an invited guest (user_id null). */
+export interface SpeakersTable {
+  id: string;
+  group_id: string;
+  user_id: string | null;
+  name: string;
+  bio: Generated<string>;
+  company: string | null;
+  /** Private to organizers. */
+  contact: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** A talk proposal (call for talks) and, once accepted, a talk at a meeting. */
+export interface TalksTable {
+  id: string;
+  group_id: string;
+  speaker_id: string;
+  submitted_by: string | null;
+  title: string;
+  abstract: Generated<string>;
+  duration_minutes: number;
+  /** `beginner`, `intermediate` or `advanced`. */
+  level: string;
+  /** `proposed`, `accepted`, `declined`, `later` or `withdrawn`. */
+  status: string;
+  event_id: string | null;
+  decision_note: string | null;
+  decided_by: string | null;
+  decided_at: Timestamp | null;
+  slides_url: string | null;
+  recording_url: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** One ordered item of a meeting's agenda. */
+export interface AgendaItemsTable {
+  id: string;
+  event_id: string;
+  position: number;
+  /** `talk`, `topic`, `break` or `networking`. */
+  kind: string;
+  title: string;
+  duration_minutes: number;
+  talk_id: string | null;
+  topic_id: string | null;
+  moderator_id: string | null;
+  round_id: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** A chat account (Slack-compatible team + user) linked to a Guildhall account, per group. */
+export interface ChatAccountsTable {
+  group_id: string;
+  team_id: string;
+  chat_user_id: string;
+  user_id: string;
+  created_at: Timestamp;
+}
+
+/** A one-time link that ties a chat account to the Guildhall account that opens it. */
+export interface ChatLinkTokensTable {
+  token_hash: string;
+  group_id: string;
+  team_id: string;
+  chat_user_id: string;
+  expires_at: Timestamp;
+  created_at: Timestamp;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -342,4 +501,13 @@ export interface Database {
   series_rsvps: SeriesRsvpsTable;
   calendar_feeds: CalendarFeedsTable;
   mail_opt_outs: MailOptOutsTable;
+  topics: TopicsTable;
+  topic_comments: TopicCommentsTable;
+  voting_rounds: VotingRoundsTable;
+  votes: VotesTable;
+  speakers: SpeakersTable;
+  talks: TalksTable;
+  agenda_items: AgendaItemsTable;
+  chat_accounts: ChatAccountsTable;
+  chat_link_tokens: ChatLinkTokensTable;
 }

@@ -32,7 +32,16 @@ export type GroupAction =
   | 'event.create' // create and edit meetings and series, see drafts
   | 'event.checkIn' // check people in, see no-shows
   | 'venue.manage'
-  | 'sponsor.manage';
+  | 'sponsor.manage'
+  | 'topic.propose' // propose topics, edit and withdraw one's own
+  | 'topic.comment'
+  | 'topic.vote' // dot votes in an open round
+  | 'topic.manage' // merge, archive, schedule, add notes after the meeting
+  | 'round.manage' // open and close voting rounds, override a pick
+  | 'agenda.manage' // order a meeting's agenda
+  | 'talk.propose' // submit a talk proposal, edit and withdraw one's own
+  | 'talk.decide' // accept, decline or keep a proposal; see all proposals
+  | 'speaker.manage'; // add invited speakers, see their private contact
 
 const RANK: Record<Role, number> = { owner: 4, organizer: 3, host: 2, member: 1 };
 
@@ -99,6 +108,20 @@ export function can(
     case 'venue.manage':
     case 'sponsor.manage':
       return staff;
+    case 'topic.propose':
+    case 'topic.comment':
+    case 'topic.vote':
+    case 'talk.propose':
+      // Members take part; instance admins are not members and do not vote or propose.
+      return role !== null;
+    case 'topic.manage':
+    case 'round.manage':
+    case 'talk.decide':
+    case 'speaker.manage':
+      return staff;
+    case 'agenda.manage':
+      // The agenda belongs to running a meeting: hosts order it, like they edit the meeting.
+      return viewer.isAdmin || (role !== null && hasRole(role, 'host'));
   }
 }
 
