@@ -18,6 +18,12 @@ import { venueRoutes } from './routes/venues/venues.routes.ts';
 import { sessionRoutes } from './routes/sessions/sessions.routes.ts';
 import { unsubscribeRoutes } from './routes/unsubscribe/unsubscribe.routes.ts';
 import { tokenRoutes } from './routes/tokens/tokens.routes.ts';
+import { topicRoutes } from './routes/topics/topics.routes.ts';
+import { roundRoutes } from './routes/rounds/rounds.routes.ts';
+import { talkRoutes } from './routes/talks/talks.routes.ts';
+import { speakerRoutes } from './routes/talks/speakers.routes.ts';
+import { agendaRoutes } from './routes/talks/agenda.routes.ts';
+import { chatRoutes } from './routes/chat/chat.routes.ts';
 
 /**
  * The route table of /api/v1, grouped by who may call it. Each route also states its rule in
@@ -59,6 +65,12 @@ export async function registerApiRoutes(app: FastifyInstance, ctx: AppContext): 
   await app.register(rsvpRoutes, ctx);
   await app.register(seriesRoutes, ctx);
   await app.register(calendarRoutes, ctx);
+  await app.register(topicRoutes, ctx);
+  await app.register(roundRoutes, ctx);
+  await app.register(talkRoutes, ctx);
+  await app.register(speakerRoutes, ctx);
+  await app.register(agendaRoutes, ctx);
+  await app.register(chatRoutes, ctx);
   await app.register(unsubscribeRoutes, ctx);
   await app.register(adminRoutes, ctx);
 }
