@@ -49,6 +49,18 @@ export interface Group {
   networkId: string | null;
   memberCount: number;
   createdAt: Date;
+  /** The rules of its topic votes (Community of Practice). */
+  practice: PracticeSettings;
+  /** Its Slack-compatible chat link; the secret never leaves the server. */
+  chat: { webhookUrl: string | null; signingSecret: string | null };
+}
+
+/** How a group's dot-voting rounds work; each round keeps the values it opened with. */
+export interface PracticeSettings {
+  votesPerMember: number;
+  votesPerTopic: number;
+  agendaTopics: number;
+  tallyVisibility: 'live' | 'hidden';
 }
 
 /** Input for creating a group; optional fields have sensible defaults. */
@@ -70,6 +82,12 @@ export interface GroupInput {
   visibility: Visibility;
   joinPolicy: JoinPolicy;
   joinQuestions?: string[] | undefined;
+  votesPerMember?: number | undefined;
+  votesPerTopic?: number | undefined;
+  agendaTopics?: number | undefined;
+  tallyVisibility?: 'live' | 'hidden' | undefined;
+  chatWebhookUrl?: string | null | undefined;
+  chatSigningSecret?: string | null | undefined;
 }
 
 export class SlugTakenError extends Error {
@@ -102,11 +120,18 @@ export function presentGroup(row: Selectable<GroupsTable>): Group {
     joinQuestions: parseJsonList(row.join_questions),
     networkId: row.network_id,
     memberCount: row.member_count,
-    createdAt: toDate(row.created_at)
+    createdAt: toDate(row.created_at),
+    practice: {
+      votesPerMember: row.votes_per_member,
+      votesPerTopic: row.votes_per_topic,
+      agendaTopics: row.agenda_topics,
+      tallyVisibility: row.tally_visibility === 'hidden' ? 'hidden' : 'live'
+    },
+    chat: { webhookUrl: row.chat_webhook_url, signingSecret: row.chat_signing_secret }
   };
 }
 
-function columns(input: Partial<GroupInput>): Updateable<GroupsTable> {
+function columns(db: Db, input: Partial<GroupInput>): Updateable<GroupsTable> {
   const set: Updateable<GroupsTable> = {};
   if (input.slug !== undefined) set.slug = input.slug;
   if (input.name !== undefined) set.name = input.name;
@@ -120,7 +145,7 @@ function columns(input: Partial<GroupInput>): Updateable<GroupsTable> {
   if (input.country !== undefined) set.country = input.country;
   if (input.latitude !== undefined) set.latitude = input.latitude;
   if (input.longitude !== undefined) set.longitude = input.longitude;
-  if (input.onlineOnly !== undefined) set.online_only = input.onlineOnly ? 1 : 0;
+  if (input.onlineOnly !== undefined) set.online_only = dbBool(db, input.onlineOnly);
   if (input.timeZone !== undefined) set.time_zone = input.timeZone;
   if (input.websiteUrl !== undefined) set.website_url = input.websiteUrl;
   if (input.chatUrl !== undefined) set.chat_url = input.chatUrl;
@@ -128,6 +153,14 @@ function columns(input: Partial<GroupInput>): Updateable<GroupsTable> {
   if (input.visibility !== undefined) set.visibility = input.visibility;
   if (input.joinPolicy !== undefined) set.join_policy = input.joinPolicy;
   if (input.joinQuestions !== undefined) set.join_questions = JSON.stringify(input.joinQuestions);
+  if (input.votesPerMember !== undefined) set.votes_per_member = input.votesPerMember;
+  if (input.votesPerTopic !== undefined) set.votes_per_topic = input.votesPerTopic;
+  if (input.agendaTopics !== undefined) set.agenda_topics = input.agendaTopics;
+  if (input.tallyVisibility !== undefined) set.tally_visibility = input.tallyVisibility;
+  if (input.chatWebhookUrl !== undefined) set.chat_webhook_url = input.chatWebhookUrl || null;
+  if (input.chatSigningSecret !== undefined) {
+    set.chat_signing_secret = input.chatSigningSecret || null;
+  }
   return set;
 }
 
@@ -177,7 +210,7 @@ export async function createGroup(
   const at = now.toISOString();
   try {
     await db.kysely.transaction().execute(async (trx) => {
-      const set = columns(input);
+      const set = columns(db, input);
       await trx
         .insertInto('groups')
         .values({
@@ -259,8 +292,7 @@ export async function updateGroup(
   const changes = await locateChanges(group, requested);
   try {
     await db.kysely.transaction().execute(async (trx) => {
-      const set = columns(changes);
-      if (changes.onlineOnly !== undefined) set.online_only = dbBool(db, changes.onlineOnly);
+      const set = columns(db, changes);
       await trx
         .updateTable('groups')
         .set({ ...set, updated_at: new Date().toISOString() })

@@ -35,6 +35,10 @@ export interface Series {
   rsvpOpensDays: number | null;
   /** RSVPs close this many hours before each meeting (null: at its start). */
   rsvpClosesHours: number | null;
+  /** Open a topic vote for the next meeting whenever one ends. */
+  votingRounds: boolean;
+  /** Such a vote closes this many hours before the next meeting. */
+  votingClosesHours: number;
   materializedUntil: Date;
   ended: boolean;
   createdAt: Date;
@@ -52,7 +56,12 @@ export interface SeriesInput {
   guestLimit?: number | undefined;
   rsvpOpensDays?: number | null | undefined;
   rsvpClosesHours?: number | null | undefined;
+  votingRounds?: boolean | undefined;
+  votingClosesHours?: number | undefined;
 }
+
+/** A series' topic vote closes this long before the next meeting unless set otherwise. */
+export const DEFAULT_VOTING_CLOSES_HOURS = 24;
 
 export function presentSeries(row: Selectable<SeriesTable>): Series {
   return {
@@ -68,6 +77,8 @@ export function presentSeries(row: Selectable<SeriesTable>): Series {
     guestLimit: row.guest_limit,
     rsvpOpensDays: row.rsvp_opens_days,
     rsvpClosesHours: row.rsvp_closes_hours,
+    votingRounds: toBool(row.voting_rounds),
+    votingClosesHours: row.voting_closes_hours,
     materializedUntil: toDate(row.materialized_until),
     ended: toBool(row.ended),
     createdAt: toDate(row.created_at),
@@ -333,6 +344,8 @@ async function insertSeries(
       guest_limit: input.guestLimit ?? 0,
       rsvp_opens_days: input.rsvpOpensDays ?? null,
       rsvp_closes_hours: input.rsvpClosesHours ?? null,
+      voting_rounds: dbBool(db, input.votingRounds ?? false),
+      voting_closes_hours: input.votingClosesHours ?? DEFAULT_VOTING_CLOSES_HOURS,
       materialized_until: at,
       created_by: actorId,
       created_at: at,

@@ -202,7 +202,16 @@ export const seriesFields = z.strictObject({
     .min(0)
     .max(24 * 14)
     .nullable()
+    .optional(),
+  votingRounds: z.boolean().optional().meta({
+    description: 'Open a topic vote for the next meeting whenever a meeting of the series ends'
+  }),
+  votingClosesHours: z
+    .int()
+    .min(1)
+    .max(24 * 14)
     .optional()
+    .meta({ description: 'Such a vote closes this many hours before the next meeting (default 24)' })
 });
 
 export const updateSeriesBody = seriesFields.extend({
@@ -239,6 +248,8 @@ export const seriesSchema = z
     guestLimit: z.number().int(),
     rsvpOpensDays: z.number().int().nullable(),
     rsvpClosesHours: z.number().int().nullable(),
+    votingRounds: z.boolean(),
+    votingClosesHours: z.number().int(),
     ended: z.boolean(),
     upcoming: z.array(eventSummarySchema),
     mySeriesRsvp: z.object({ guests: z.number().int() }).nullable()

@@ -230,4 +230,55 @@ describeWithApp('series', (app) => {
     });
     expect(members.statusCode).toBe(403);
   });
+
+  it('keeps the topic-vote setting of a series: off by default, 24 hours, changed with the rule', async () => {
+    const series = await createMonthly();
+    const read = await app().request({
+      method: 'GET',
+      url: `/api/v1/series/${series.id}`,
+      cookie: owner
+    });
+    expect(read.json()).toMatchObject({ votingRounds: false, votingClosesHours: 24 });
+    const changed = await app().request({
+      method: 'PUT',
+      url: `/api/v1/series/${series.id}`,
+      cookie: owner,
+      body: {
+        title: 'Guild meeting',
+        recurrence: {
+          frequency: 'monthly',
+          weekday: 'TU',
+          weekOfMonth: 2,
+          startDate: nextMonth(),
+          startTime: '19:00',
+          durationMinutes: 90
+        },
+        votingRounds: true,
+        votingClosesHours: 48
+      }
+    });
+    expect(changed.statusCode, changed.body).toBe(200);
+    expect(changed.json()).toMatchObject({ votingRounds: true, votingClosesHours: 48 });
+    const refused = await app().request({
+      method: 'PUT',
+      url: `/api/v1/series/${changed.json<SeriesBody>().id}`,
+      cookie: owner,
+      body: {
+        title: 'Guild meeting',
+        recurrence: {
+          frequency: 'monthly',
+          weekday: 'TU',
+          weekOfMonth: 2,
+          startDate: nextMonth(),
+          startTime: '19:00',
+          durationMinutes: 90
+        },
+        votingClosesHours: 0
+      }
+    });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().errors).toEqual([
+      { field: 'votingClosesHours', message: 'Must be at least 1.' }
+    ]);
+  });
 });

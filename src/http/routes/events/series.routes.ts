@@ -114,6 +114,8 @@ async function present(db: Db, series: Series, group: Group, viewer: Viewer) {
     guestLimit: series.guestLimit,
     rsvpOpensDays: series.rsvpOpensDays,
     rsvpClosesHours: series.rsvpClosesHours,
+    votingRounds: series.votingRounds,
+    votingClosesHours: series.votingClosesHours,
     ended: series.ended,
     upcoming: upcoming.map((m) =>
       presentMeetingSummary(

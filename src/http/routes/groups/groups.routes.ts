@@ -53,6 +53,9 @@ export async function presentGroupFor(ctx: Ctx, group: Group, viewer: Viewer) {
     joinPolicy: group.joinPolicy,
     joinQuestions: group.joinQuestions,
     network: network ? { slug: network.slug, name: network.name } : null,
+    chat: can(viewer, group, 'group.update')
+      ? { webhook: group.chat.webhookUrl !== null, commands: group.chat.signingSecret !== null }
+      : null,
     viewer: {
       role: viewer.membership?.status === 'active' ? viewer.membership.role : null,
       status: viewer.membership?.status ?? null,
@@ -60,6 +63,8 @@ export async function presentGroupFor(ctx: Ctx, group: Group, viewer: Viewer) {
       canManage: can(viewer, group, 'group.update'),
       canCreateEvents: can(viewer, group, 'event.create'),
       canManageVenues: can(viewer, group, 'venue.manage'),
+      canProposeTopics: can(viewer, group, 'topic.propose'),
+      canManageTopics: can(viewer, group, 'topic.manage'),
       settings
     },
     details: full
@@ -75,6 +80,7 @@ export async function presentGroupFor(ctx: Ctx, group: Group, viewer: Viewer) {
           chatUrl: group.chatUrl,
           codeOfConductUrl: group.codeOfConductUrl,
           memberCount: group.memberCount,
+          practice: group.practice,
           organizers: organizers.map((o) => ({
             userId: o.userId,
             displayName: o.displayName,
@@ -169,6 +175,13 @@ export const groupRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ctx) =
         request.params.slug,
         'group.update'
       );
+      const perMember = request.body.votesPerMember ?? group.practice.votesPerMember;
+      if ((request.body.votesPerTopic ?? group.practice.votesPerTopic) > perMember) {
+        throw fieldProblem(
+          request.body.votesPerTopic === undefined ? 'votesPerMember' : 'votesPerTopic',
+          'votesPerTopicOverBudget'
+        );
+      }
       try {
         const updated = await updateGroup(db, group, callerOf(request).userId, request.body);
         return await presentGroupFor(ctx, updated, viewer);

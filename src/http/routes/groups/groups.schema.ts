@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ROLES } from '../../../domain/group-policy.ts';
 import { isCountryCode, isTimeZone } from '../../../domain/places.ts';
 import { TAG_MAX_LENGTH } from '../../../domain/tags.ts';
+import { VOTING_LIMITS } from '../../../domain/voting.ts';
 
 export const MAX_GROUP_TAGS = 15;
 export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{1,58}[a-z0-9])$/;
@@ -43,7 +44,43 @@ export const groupFields = z.strictObject({
   codeOfConductUrl: url.optional(),
   visibility: z.enum(['public', 'private', 'hidden']),
   joinPolicy: z.enum(['open', 'approval', 'invitation']),
-  joinQuestions: z.array(z.string().trim().min(1).max(300)).max(5).optional()
+  joinQuestions: z.array(z.string().trim().min(1).max(300)).max(5).optional(),
+  votesPerMember: z
+    .int()
+    .min(VOTING_LIMITS.votesPerMember.min)
+    .max(VOTING_LIMITS.votesPerMember.max)
+    .optional()
+    .meta({ description: 'Dot votes each member has per voting round (default 3)' }),
+  votesPerTopic: z
+    .int()
+    .min(VOTING_LIMITS.votesPerTopic.min)
+    .max(VOTING_LIMITS.votesPerTopic.max)
+    .optional()
+    .meta({ description: 'At most this many of a member’s votes on one topic (default 1)' }),
+  agendaTopics: z
+    .int()
+    .min(VOTING_LIMITS.agendaTopics.min)
+    .max(VOTING_LIMITS.agendaTopics.max)
+    .optional()
+    .meta({ description: 'Top topics a closing round puts on the agenda (default 2)' }),
+  tallyVisibility: z
+    .enum(['live', 'hidden'])
+    .optional()
+    .meta({ description: 'Whether members see the tally while a round is open' }),
+  chatWebhookUrl: url
+    .optional()
+    .meta({ description: 'Slack-compatible incoming webhook: the agenda is posted when a round closes' }),
+  chatSigningSecret: z
+    .string()
+    .trim()
+    .min(8)
+    .max(200)
+    .nullable()
+    .optional()
+    .meta({
+      description:
+        'Signing secret of the Slack-compatible app whose slash command calls /api/v1/chat/{slug}/commands (write-only)'
+    })
 });
 
 const bothOrNeither = (v: {
@@ -53,14 +90,26 @@ const bothOrNeither = (v: {
   (v.latitude === undefined) === (v.longitude === undefined) &&
   (v.latitude === null) === (v.longitude === null);
 
-export const createGroupBody = groupFields.refine(bothOrNeither, {
-  message: 'coordinatesPair',
-  path: ['longitude']
-});
+export const createGroupBody = groupFields
+  .refine(bothOrNeither, { message: 'coordinatesPair', path: ['longitude'] })
+  .refine((v) => (v.votesPerTopic ?? 1) <= (v.votesPerMember ?? 3), {
+    message: 'votesPerTopicOverBudget',
+    path: ['votesPerTopic']
+  });
 export const updateGroupBody = groupFields.partial().refine(bothOrNeither, {
   message: 'coordinatesPair',
   path: ['longitude']
 });
+
+/** A group's voting rules as members see them. */
+export const practiceSchema = z
+  .object({
+    votesPerMember: z.int(),
+    votesPerTopic: z.int(),
+    agendaTopics: z.int(),
+    tallyVisibility: z.enum(['live', 'hidden'])
+  })
+  .meta({ id: 'PracticeSettings' });
 
 export const viewerSchema = z.object({
   role: z.enum(ROLES).nullable(),
@@ -71,6 +120,13 @@ export const viewerSchema = z.object({
   canManageVenues: z
     .boolean()
     .meta({ description: 'Venues and sponsors: organizers, owner, admins' }),
+  canProposeTopics: z
+    .boolean()
+    .meta({ description: 'Propose, comment on and vote for topics; propose talks (active members)' }),
+  canManageTopics: z.boolean().meta({
+    description:
+      'Merge and archive topics, run voting rounds, decide talks, add speakers (organizers, owner, admins)'
+  }),
   settings: z
     .object({
       hiddenInDirectory: z.boolean(),
@@ -100,6 +156,13 @@ export const groupSchema = z
       .nullable()
       .meta({ description: 'The network this group is a chapter of' }),
     viewer: viewerSchema,
+    chat: z
+      .object({ webhook: z.boolean(), commands: z.boolean() })
+      .nullable()
+      .meta({
+        description:
+          'Whether a chat webhook and a slash-command signing secret are set (organizers only, else null)'
+      }),
     details: z
       .object({
         tags: z.array(z.string()),
@@ -113,6 +176,7 @@ export const groupSchema = z
         chatUrl: z.string().nullable(),
         codeOfConductUrl: z.string().nullable(),
         memberCount: z.number().int(),
+        practice: practiceSchema,
         organizers: z.array(
           z.object({
             userId: z.string(),
