@@ -211,7 +211,9 @@ export const seriesFields = z.strictObject({
     .min(1)
     .max(24 * 14)
     .optional()
-    .meta({ description: 'Such a vote closes this many hours before the next meeting (default 24)' })
+    .meta({
+      description: 'Such a vote closes this many hours before the next meeting (default 24)'
+    })
 });
 
 export const updateSeriesBody = seriesFields.extend({

@@ -69,18 +69,13 @@ export const groupFields = z.strictObject({
     .meta({ description: 'Whether members see the tally while a round is open' }),
   chatWebhookUrl: url
     .optional()
-    .meta({ description: 'Slack-compatible incoming webhook: the agenda is posted when a round closes' }),
-  chatSigningSecret: z
-    .string()
-    .trim()
-    .min(8)
-    .max(200)
-    .nullable()
-    .optional()
     .meta({
-      description:
-        'Signing secret of the Slack-compatible app whose slash command calls /api/v1/chat/{slug}/commands (write-only)'
-    })
+      description: 'Slack-compatible incoming webhook: the agenda is posted when a round closes'
+    }),
+  chatSigningSecret: z.string().trim().min(8).max(200).nullable().optional().meta({
+    description:
+      'Signing secret of the Slack-compatible app whose slash command calls /api/v1/chat/{slug}/commands (write-only)'
+  })
 });
 
 const bothOrNeither = (v: {
@@ -122,7 +117,9 @@ export const viewerSchema = z.object({
     .meta({ description: 'Venues and sponsors: organizers, owner, admins' }),
   canProposeTopics: z
     .boolean()
-    .meta({ description: 'Propose, comment on and vote for topics; propose talks (active members)' }),
+    .meta({
+      description: 'Propose, comment on and vote for topics; propose talks (active members)'
+    }),
   canManageTopics: z.boolean().meta({
     description:
       'Merge and archive topics, run voting rounds, decide talks, add speakers (organizers, owner, admins)'
@@ -156,13 +153,10 @@ export const groupSchema = z
       .nullable()
       .meta({ description: 'The network this group is a chapter of' }),
     viewer: viewerSchema,
-    chat: z
-      .object({ webhook: z.boolean(), commands: z.boolean() })
-      .nullable()
-      .meta({
-        description:
-          'Whether a chat webhook and a slash-command signing secret are set (organizers only, else null)'
-      }),
+    chat: z.object({ webhook: z.boolean(), commands: z.boolean() }).nullable().meta({
+      description:
+        'Whether a chat webhook and a slash-command signing secret are set (organizers only, else null)'
+    }),
     details: z
       .object({
         tags: z.array(z.string()),
