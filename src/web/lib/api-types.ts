@@ -125,6 +125,14 @@ export interface NetworkRef {
   name: string;
 }
 
+/** How a group's topic votes work. */
+export interface PracticeSettings {
+  votesPerMember: number;
+  votesPerTopic: number;
+  agendaTopics: number;
+  tallyVisibility: 'live' | 'hidden';
+}
+
 /** A group, from `GET /api/v1/groups/:slug`. */
 export interface Group {
   id: string;
@@ -151,9 +159,15 @@ export interface Group {
     canCreateEvents?: boolean;
     /** Venues and sponsors: organizers, owner and admins. */
     canManageVenues?: boolean;
+    /** Propose, comment on and vote for topics; propose talks (active members). */
+    canProposeTopics?: boolean;
+    /** Merge and archive topics, run votes, decide talks, add speakers (organizers and up). */
+    canManageTopics?: boolean;
     /** The viewer's own settings as a member; null when not a member. */
     settings?: MemberSettings | null;
   };
+  /** Whether chat is set up (organizers only; null for everyone else). */
+  chat?: { webhook: boolean; commands: boolean } | null;
   /** null for people who may see no more than the name (private groups). */
   details: {
     tags: string[];
@@ -167,6 +181,8 @@ export interface Group {
     chatUrl: string | null;
     codeOfConductUrl: string | null;
     memberCount: number;
+    /** The rules of its topic votes. */
+    practice?: PracticeSettings;
     organizers: { userId: string; displayName: string; handle: string; role: GroupRole }[];
     createdAt: string;
   } | null;
