@@ -13,6 +13,13 @@ export default defineConfig({
         }
       },
       {
+        // The web UI's pure helpers (form parsing, agenda times): no Kit runtime, no I/O.
+        test: {
+          name: 'web',
+          include: ['src/web/**/*.test.ts']
+        }
+      },
+      {
         test: {
           name: 'integration',
           include: ['src/**/*.int.test.ts'],

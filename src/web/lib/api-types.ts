@@ -396,6 +396,10 @@ export interface Series {
   guestLimit: number;
   rsvpOpensDays: number | null;
   rsvpClosesHours: number | null;
+  /** Open a topic vote for the next meeting whenever one of the series ends. */
+  votingRounds: boolean;
+  /** Such a vote closes this many hours before the next meeting. */
+  votingClosesHours: number;
   ended: boolean;
   upcoming: EventSummary[];
   mySeriesRsvp: { guests: number } | null;

@@ -31,6 +31,10 @@ export interface SeriesFormValues {
   onlineUrl: string;
   capacity: string;
   guestLimit: string;
+  /** Open a topic vote for the next meeting whenever one ends (unchecked when absent). */
+  votingRounds?: boolean;
+  /** That vote closes this many hours before the next meeting (the API's 24 when absent). */
+  votingClosesHours?: string;
 }
 
 /** The inputs of the venue form. */

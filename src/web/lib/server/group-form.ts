@@ -1,6 +1,7 @@
 import type { Group } from '../api-types.ts';
 import type { GroupFormValues } from '../group-form-values.ts';
 import { text } from './api.ts';
+import { numberInput } from './meetings.ts';
 
 export type { GroupFormValues };
 
@@ -21,7 +22,13 @@ export const GROUP_FIELDS = [
   'codeOfConductUrl',
   'visibility',
   'joinPolicy',
-  'joinQuestions'
+  'joinQuestions',
+  'votesPerMember',
+  'votesPerTopic',
+  'agendaTopics',
+  'tallyVisibility',
+  'chatWebhookUrl',
+  'chatSigningSecret'
 ] as const;
 
 /** Splits a comma-separated input; the API normalizes and validates each part. */
@@ -64,7 +71,15 @@ export function readGroupForm(form: FormData): GroupFormValues {
     codeOfConductUrl: text(form, 'codeOfConductUrl'),
     visibility: text(form, 'visibility'),
     joinPolicy: text(form, 'joinPolicy'),
-    joinQuestions: text(form, 'joinQuestions')
+    joinQuestions: text(form, 'joinQuestions'),
+    votesPerMember: text(form, 'votesPerMember'),
+    votesPerTopic: text(form, 'votesPerTopic'),
+    agendaTopics: text(form, 'agendaTopics'),
+    tallyVisibility: text(form, 'tallyVisibility'),
+    chatWebhookUrl: text(form, 'chatWebhookUrl'),
+    chatWebhookClear: form.get('chatWebhookClear') === 'on',
+    chatSigningSecret: text(form, 'chatSigningSecret'),
+    chatSigningSecretClear: form.get('chatSigningSecretClear') === 'on'
   };
 }
 
@@ -92,14 +107,39 @@ export function groupBody(values: GroupFormValues): Record<string, unknown> {
 }
 
 /**
+ * A write-only setting: `null` removes it, a typed value replaces it, blank leaves it as it is
+ * (`undefined`, so the body does not carry it).
+ *
+ * @example
+ * writeOnly('', false); // undefined
+ * writeOnly('', true); // null
+ */
+export function writeOnly(input: string, clear: boolean): string | null | undefined {
+  if (clear) return null;
+  const trimmed = input.trim();
+  return trimmed === '' ? undefined : trimmed;
+}
+
+/**
  * The request body of `PATCH /groups/:slug`: like {@link groupBody}, but empty coordinates are
- * `null` so that clearing both inputs removes the group's position.
+ * `null` so that clearing both inputs removes the group's position; with the topic-voting rules
+ * and the write-only chat settings (left out when blank, `null` when to be removed).
  */
 export function updateBody(values: GroupFormValues): Record<string, unknown> {
   const body = groupBody(values);
   if (body.latitude === undefined) body.latitude = null;
   if (body.longitude === undefined) body.longitude = null;
-  return body;
+  const webhook = writeOnly(values.chatWebhookUrl, values.chatWebhookClear);
+  const secret = writeOnly(values.chatSigningSecret, values.chatSigningSecretClear);
+  return {
+    ...body,
+    votesPerMember: numberInput(values.votesPerMember, undefined),
+    votesPerTopic: numberInput(values.votesPerTopic, undefined),
+    agendaTopics: numberInput(values.agendaTopics, undefined),
+    ...(values.tallyVisibility !== '' && { tallyVisibility: values.tallyVisibility }),
+    ...(webhook !== undefined && { chatWebhookUrl: webhook }),
+    ...(secret !== undefined && { chatSigningSecret: secret })
+  };
 }
 
 /**
@@ -128,6 +168,24 @@ export function groupFormValues(group: Group): GroupFormValues {
     codeOfConductUrl: d?.codeOfConductUrl ?? '',
     visibility: group.visibility,
     joinPolicy: group.joinPolicy,
-    joinQuestions: group.joinQuestions.join('\n')
+    joinQuestions: group.joinQuestions.join('\n'),
+    ...votingFormValues(group),
+    chatWebhookUrl: '',
+    chatWebhookClear: false,
+    chatSigningSecret: '',
+    chatSigningSecretClear: false
+  };
+}
+
+/** The topic-voting inputs of a group (the API's defaults when it sends none). */
+function votingFormValues(
+  group: Group
+): Pick<GroupFormValues, 'votesPerMember' | 'votesPerTopic' | 'agendaTopics' | 'tallyVisibility'> {
+  const p = group.details?.practice;
+  return {
+    votesPerMember: String(p?.votesPerMember ?? 3),
+    votesPerTopic: String(p?.votesPerTopic ?? 1),
+    agendaTopics: String(p?.agendaTopics ?? 2),
+    tallyVisibility: p?.tallyVisibility ?? 'live'
   };
 }

@@ -6,6 +6,7 @@ import type {
   VenueFormValues
 } from '../meeting-form-values.ts';
 import { localDateTimeInput } from '../meeting-format.ts';
+import type { SeriesVoting } from '../talk-types.ts';
 import { text } from './api.ts';
 import { numberInput, optionalText } from './meetings.ts';
 
@@ -100,6 +101,8 @@ export const SERIES_FIELDS = [
   'onlineUrl',
   'capacity',
   'guestLimit',
+  'votingRounds',
+  'votingClosesHours',
   'from'
 ] as const;
 
@@ -125,7 +128,9 @@ export function readSeriesForm(form: FormData): SeriesFormValues {
     venueId: text(form, 'venueId'),
     onlineUrl: text(form, 'onlineUrl'),
     capacity: text(form, 'capacity'),
-    guestLimit: text(form, 'guestLimit')
+    guestLimit: text(form, 'guestLimit'),
+    votingRounds: form.get('votingRounds') === 'on',
+    votingClosesHours: text(form, 'votingClosesHours')
   };
 }
 
@@ -149,12 +154,14 @@ export function seriesBody(values: SeriesFormValues): Record<string, unknown> {
     venueId: optionalText(values.venueId, null),
     onlineUrl: optionalText(values.onlineUrl, null),
     capacity: numberInput(values.capacity, null),
-    guestLimit: numberInput(values.guestLimit, 0)
+    guestLimit: numberInput(values.guestLimit, 0),
+    votingRounds: values.votingRounds ?? false,
+    votingClosesHours: numberInput(values.votingClosesHours ?? '', undefined)
   };
 }
 
-/** The series form filled with a series' rule and settings. */
-export function seriesFormValues(series: Series): SeriesFormValues {
+/** The series form filled with a series' rule and settings (and its topic vote, when sent). */
+export function seriesFormValues(series: Series & Partial<SeriesVoting>): SeriesFormValues {
   const r = series.recurrence;
   return {
     title: series.title,
@@ -171,7 +178,9 @@ export function seriesFormValues(series: Series): SeriesFormValues {
     // The API does not send a series' online link back; leaving it blank would remove it.
     onlineUrl: '',
     capacity: series.capacity === null ? '' : String(series.capacity),
-    guestLimit: String(series.guestLimit)
+    guestLimit: String(series.guestLimit),
+    votingRounds: series.votingRounds ?? false,
+    votingClosesHours: String(series.votingClosesHours ?? 24)
   };
 }
 

@@ -37,7 +37,10 @@ export const actions: Actions = {
       `/groups/${encodeURIComponent(event.params.slug)}`,
       updateBody(values)
     );
-    if (!result.ok) return failed(event, result, GROUP_FIELDS, { values });
+    // The signing secret is write-only: it does not come back, not even after a failed save.
+    if (!result.ok) {
+      return failed(event, result, GROUP_FIELDS, { values: { ...values, chatSigningSecret: '' } });
+    }
     if (result.data.slug !== event.params.slug) {
       // The old address is gone: continue on the new one.
       redirect(303, `/groups/${encodeURIComponent(result.data.slug)}/edit?saved`);

@@ -2,24 +2,28 @@ import type { Attendee, Group, ItemList, MeetingEvent } from '#lib/api-types.ts'
 import { api, failed, text, unwrap } from '#lib/server/api.ts';
 import { requireMe } from '#lib/server/guard.ts';
 import { eventPath, groupPath, loadMeeting } from '#lib/server/meetings.ts';
+import type { Agenda } from '#lib/talk-types.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
   const meeting = await loadMeeting(event);
   const path = eventPath(meeting.id);
-  const [group, going, waiting] = await Promise.all([
+  const [group, going, waiting, agenda] = await Promise.all([
     api<Group>(event, 'GET', groupPath(meeting.group.slug)),
     // The API decides who sees the list; nothing is shown when it says no.
     api<ItemList<Attendee>>(event, 'GET', `${path}/attendees`),
     meeting.viewer.canCheckIn
       ? api<ItemList<Attendee>>(event, 'GET', `${path}/attendees?status=waitlisted`)
-      : null
+      : null,
+    api<Agenda>(event, 'GET', `${path}/agenda`)
   ]);
   return {
     meeting,
     group: unwrap(event, group),
     going: going.ok ? going.data.items : null,
-    waiting: waiting?.ok ? waiting.data.items : null
+    waiting: waiting?.ok ? waiting.data.items : null,
+    // The meeting page still works when the agenda cannot be read.
+    agenda: agenda.ok ? agenda.data : null
   };
 };
 
