@@ -7,8 +7,11 @@ import type { Limits } from '../http/context.ts';
 import { createJobQueue } from '../jobs/create-job-queue.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import { createMailer, registerMailJobs } from '../jobs/mailer.ts';
+import { createRealtime } from '../jobs/realtime.ts';
+import { registerChatJobs } from '../services/chat/chat-webhook.service.ts';
 import { registerSeriesJobs } from '../services/series.service.ts';
 import { registerMeetingMailJobs } from '../services/meeting-mail.service.ts';
+import { registerVotingJobs } from '../services/voting/round-jobs.ts';
 
 export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
   return pino({
@@ -38,7 +41,8 @@ export interface Running {
 }
 
 /**
- * Starts Guildhall: migrates, starts the job runner (mail, meeting mail), builds the HTTP server and listens.
+ * Starts Guildhall: migrates, starts the job runner (mail, meeting mail, series, voting rounds) and
+ * the realtime fan-out, builds the HTTP server and listens.
  *
  * @example
  * const running = await startGuildhall(loadConfig(), createLogger(config));
@@ -60,13 +64,22 @@ export async function startGuildhall(
   registerMailJobs(queue, mailer);
   registerMeetingMailJobs(queue, { db, baseUrl: config.baseUrl, secret: config.secret });
   const seriesJobs = registerSeriesJobs(db, queue);
+  const realtime = await createRealtime({
+    dialect: config.dialect,
+    databaseUrl: config.databaseUrl,
+    logger
+  });
+  const votingJobs = registerVotingJobs(db, queue, { queue, realtime });
+  registerChatJobs(queue, db, { baseUrl: config.baseUrl, logger });
   await queue.start();
   await seriesJobs.start();
+  await votingJobs.start();
   const { app } = await buildApp({
     config,
     db,
     queue,
     logger,
+    realtime,
     ...(options.limits ? { limits: options.limits } : {})
   });
   await app.listen({ port: config.port, host: config.host });
@@ -81,8 +94,10 @@ export async function startGuildhall(
     queue,
     close: () => {
       closing ??= (async () => {
+        // Closing the app also closes the realtime fan-out; jobs still running publish nothing.
         await app.close();
         seriesJobs.stop();
+        votingJobs.stop();
         await queue.stop();
         mailer.close();
         await db.close();

@@ -17,6 +17,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/config.ts';
 import type { Db } from '../db/database.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
+import { createRealtime, type Realtime } from '../jobs/realtime.ts';
 import { createAuth } from '../services/auth.ts';
 import { registerCaller } from './caller.ts';
 import { type AppContext, DEFAULT_LIMITS, type Limits } from './context.ts';
@@ -31,6 +32,11 @@ export interface AppDeps {
   queue: JobQueue;
   logger: Logger;
   limits?: Partial<Limits>;
+  /**
+   * The realtime fan-out; by default one for the database (in-process on SQLite, LISTEN/NOTIFY on
+   * PostgreSQL through config.databaseUrl). Either way the app closes it when it closes.
+   */
+  realtime?: Realtime;
   /** Where the SvelteKit build lives; pages are mounted when `<webBuildDir>/handler.js` exists. */
   webBuildDir?: string | false;
 }
@@ -63,11 +69,18 @@ export async function buildApp(
 
   const internalToken = randomBytes(32).toString('hex');
   const auth = createAuth({ config, db, queue, logger });
+  const realtime =
+    deps.realtime ??
+    (await createRealtime({ dialect: db.dialect, databaseUrl: config.databaseUrl, logger }));
+  app.addHook('onClose', async () => {
+    await realtime.close();
+  });
   const context: AppContext = {
     config,
     db,
     auth,
     queue,
+    realtime,
     internalToken,
     limits: { ...DEFAULT_LIMITS, ...deps.limits }
   };

@@ -1,6 +1,7 @@
 import type { Config } from '../config/config.ts';
 import type { Db } from '../db/database.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
+import type { Realtime } from '../jobs/realtime.ts';
 import type { Auth } from '../services/auth.ts';
 
 /** A rate limit: at most `max` requests per `windowMs` from one client IP. */
@@ -29,6 +30,8 @@ export interface AppContext {
   db: Db;
   auth: Auth;
   queue: JobQueue;
+  /** Live updates (voting tallies) across app nodes. */
+  realtime: Realtime;
   internalToken: string;
   limits: Limits;
 }

@@ -13,7 +13,8 @@ export type MailTemplate =
   | 'meeting-reminder'
   | 'meeting-promoted'
   | 'meeting-changed'
-  | 'meeting-cancelled';
+  | 'meeting-cancelled'
+  | 'meeting-agenda';
 
 /** A file sent with a mail, e.g. a meeting's `.ics`. */
 export interface MailAttachment {

@@ -49,6 +49,11 @@ function paramsFor(template: MailTemplate, name = 'Ada Lovelace'): Record<string
       };
     case 'meeting-cancelled':
       return { ...meetingParams(name), reason: 'The speaker is ill.' };
+    case 'meeting-agenda':
+      return {
+        ...meetingParams(name),
+        agenda: '1. Rust & WebAssembly (30 min)\n2. Break (15 min)'
+      };
   }
 }
 
@@ -163,6 +168,12 @@ describe('renderMail', () => {
           expect(mail.text).toContain(fill(section.reason));
           expect(mail.html).toContain(escapedFill(section.reason));
         }
+        if (template === 'meeting-agenda') {
+          expect(mail.text).toContain(
+            `${fill(section.intro)}\n\n1. Rust & WebAssembly (30 min)\n2. Break (15 min)\n`
+          );
+          expect(mail.html).toContain('1. Rust &amp; WebAssembly (30 min)\n2. Break (15 min)');
+        }
         if (template === 'change-email') {
           expect(mail.text).toContain('ada.new@example.com');
           expect(mail.html).toContain('ada.new@example.com');
@@ -215,7 +226,7 @@ describe('renderMail', () => {
   });
 
   it('never puts an online link into announcements or cancellations', () => {
-    for (const template of ['meeting-announce', 'meeting-cancelled'] as const) {
+    for (const template of ['meeting-announce', 'meeting-cancelled', 'meeting-agenda'] as const) {
       const result = mailMessageSchema.safeParse({
         ...message(template, 'en'),
         params: { ...paramsFor(template), onlineUrl: ONLINE }

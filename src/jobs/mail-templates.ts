@@ -22,7 +22,8 @@ export const MAIL_TEMPLATES = [
   'meeting-reminder',
   'meeting-promoted',
   'meeting-changed',
-  'meeting-cancelled'
+  'meeting-cancelled',
+  'meeting-agenda'
 ] as const satisfies readonly MailTemplate[];
 
 const httpUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' });
@@ -70,7 +71,7 @@ const MEETING_CHANGES = ['time', 'place', 'time,place'] as const;
 /**
  * The shape of a `MailMessage` with the params each template needs: `name` everywhere, `url` for
  * every mail with a link, `newEmail` for `change-email`, the meeting params (`meetingParams`) for
- * `meeting-*`. Extra params are dropped. Attachments and `listUnsubscribe` are optional everywhere.
+ * `meeting-*` (plus `agenda`, the items one a line, for `meeting-agenda`). Extra params are dropped. Attachments and `listUnsubscribe` are optional everywhere.
  */
 export const mailMessageSchema = z.discriminatedUnion('template', [
   z.object({
@@ -142,6 +143,17 @@ export const mailMessageSchema = z.discriminatedUnion('template', [
       ...meetingParams,
       onlineUrl: z.never().optional(),
       reason: z.string().optional()
+    })
+  }),
+  z.object({
+    template: z.literal('meeting-agenda'),
+    ...envelope,
+    // Like announcements, the agenda goes to members who may not be going: never the online link.
+    params: z.object({
+      ...meetingParams,
+      onlineUrl: z.never().optional(),
+      /** The agenda, one item a line, already worded for the recipient's language. */
+      agenda: text.max(20_000)
     })
   })
 ]) satisfies z.ZodType<MailMessage>;
@@ -231,6 +243,7 @@ function meetingParts(
   if (key === 'meeting-cancelled' && params.reason?.trim()) {
     notes.push(tr('meeting-cancelled.reason', { reason: params.reason.trim() }));
   }
+  if (key === 'meeting-agenda' && params.agenda?.trim()) notes.push(params.agenda.trim());
   const details: Detail[] = [
     { label: tr('meeting.what'), value: params.title ?? '' },
     { label: tr('meeting.when'), value: params.when ?? '' }

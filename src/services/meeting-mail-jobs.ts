@@ -21,4 +21,6 @@ export type MeetingMailJob =
       previous?: { startsAt: string; endsAt: string; timeZone: string };
     }
   /** Cancelled: everyone going or waiting. */
-  | { kind: 'cancelled'; eventId: string };
+  | { kind: 'cancelled'; eventId: string }
+  /** A voting round set the agenda: members who want every meeting of the group (like announce). */
+  | { kind: 'agenda'; eventId: string };

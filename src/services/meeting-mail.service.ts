@@ -56,7 +56,8 @@ export const meetingMailJobSchema = z.discriminatedUnion('kind', [
       .object({ startsAt: instant, endsAt: instant, timeZone: z.string().min(1) })
       .optional()
   }),
-  z.object({ kind: z.literal('cancelled'), eventId })
+  z.object({ kind: z.literal('cancelled'), eventId }),
+  z.object({ kind: z.literal('agenda'), eventId })
 ]) satisfies z.ZodType<MeetingMailJob>;
 
 export type MeetingMailJobPayload = z.output<typeof meetingMailJobSchema>;
@@ -108,6 +109,9 @@ interface MeetingContext {
  * - `changed`: everyone going, unless opted out of `changed`.
  * - `cancelled`: everyone going or waitlisted, always: no opt-out or mail setting stops a
  *   cancellation, because someone who planned to come must know.
+ * - `agenda` (a voting round set the agenda): the same people as `announce` — active members with
+ *   `meeting_mail = 'all'` who have not opted out of `announce`; only while the meeting is
+ *   published, has not started and has an agenda.
  *
  * Unverified addresses and banned members get nothing. The online link is only in mails to people
  * going (reminder, promotion, change), never in announcements or cancellations.
@@ -153,6 +157,11 @@ export async function runMeetingMailJob(
     case 'cancelled':
       if (meeting.status !== 'cancelled' || meeting.endsAt.getTime() <= now.getTime()) return 0;
       recipients = await attendeeRecipients(deps.db, context, ['going', 'waitlisted'], {});
+      break;
+    case 'agenda':
+      if (!published || !upcoming) return 0;
+      if ((await agendaItems(deps.db, meeting.id)).length === 0) return 0;
+      recipients = await announceRecipients(deps.db, context);
       break;
   }
   if (recipients.length === 0) return 0;
@@ -202,7 +211,8 @@ const TEMPLATE: Record<MeetingMailJob['kind'], MailTemplate> = {
   remind: 'meeting-reminder',
   promoted: 'meeting-promoted',
   changed: 'meeting-changed',
-  cancelled: 'meeting-cancelled'
+  cancelled: 'meeting-cancelled',
+  agenda: 'meeting-agenda'
 };
 
 /**
@@ -214,7 +224,8 @@ const UNSUBSCRIBE_KIND: Record<MeetingMailJob['kind'], UnsubscribeKind> = {
   remind: 'remind',
   promoted: 'promoted',
   changed: 'changed',
-  cancelled: 'announce'
+  cancelled: 'announce',
+  agenda: 'announce'
 };
 
 /** Whether the online link goes into this kind of mail (only people going get it). */
@@ -223,7 +234,8 @@ const WITH_ONLINE_LINK: Record<MeetingMailJob['kind'], boolean> = {
   remind: true,
   promoted: true,
   changed: true,
-  cancelled: false
+  cancelled: false,
+  agenda: false
 };
 
 /** Whether this kind of mail carries the meeting's .ics. */
@@ -232,7 +244,8 @@ const WITH_CALENDAR: Record<MeetingMailJob['kind'], boolean> = {
   remind: true,
   promoted: true,
   changed: true,
-  cancelled: true
+  cancelled: true,
+  agenda: false
 };
 
 async function loadContext(db: Db, id: string): Promise<MeetingContext | null> {
@@ -368,6 +381,17 @@ async function localeParts(
     }
   }
   if (job.kind === 'cancelled') params.reason = meeting.cancelReason ?? undefined;
+  if (job.kind === 'agenda') {
+    params.agenda = (await agendaItems(deps.db, meeting.id))
+      .map((item, index) =>
+        tr('meeting-agenda.item', {
+          number: String(index + 1),
+          title: item.title,
+          minutes: String(item.duration_minutes)
+        })
+      )
+      .join('\n');
+  }
 
   let attachments: MailAttachment[] | undefined;
   if (entry) {
@@ -405,6 +429,20 @@ export function formatWhen(start: Date, end: Date, timeZone: string, locale: Loc
     minute: '2-digit'
   });
   return `${format.formatRange(start, end)} (${zone})`;
+}
+
+/** A meeting's agenda items in order. */
+async function agendaItems(
+  db: Db,
+  eventId: string
+): Promise<{ title: string; duration_minutes: number }[]> {
+  return db.kysely
+    .selectFrom('agenda_items')
+    .select(['title', 'duration_minutes'])
+    .where('event_id', '=', eventId)
+    .orderBy('position')
+    .orderBy('created_at')
+    .execute();
 }
 
 function placeText(

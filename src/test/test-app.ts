@@ -5,6 +5,7 @@ import type { Dialect } from '../db/database.ts';
 import { buildApp } from '../http/app.ts';
 import type { AppContext, Limits } from '../http/context.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
+import { createRealtime } from '../jobs/realtime.ts';
 import { MAIL_QUEUE, type MailMessage } from '../jobs/mail-message.ts';
 import { upsertVerifiedAccount } from '../services/account.service.ts';
 import { createToken, type TokenScope } from '../services/token.service.ts';
@@ -112,6 +113,7 @@ export async function createTestApp(dialect: Dialect, limits?: Partial<Limits>):
     queue,
     logger,
     webBuildDir: false,
+    realtime: await createRealtime({ dialect, databaseUrl: testDb.url }),
     limits: { signUp: generous, logIn: generous, recovery: generous, ...limits }
   });
   await app.ready();

@@ -18,6 +18,7 @@ import {
   topicRights
 } from '../../../services/topic.service.ts';
 import { callerOf } from '../../caller.ts';
+import { currentRound, publishRound } from '../../../services/voting/round.service.ts';
 import type { AppContext } from '../../context.ts';
 import { jsonDates } from '../../json-dates.ts';
 import { problemResponses } from '../../problem.ts';
@@ -57,6 +58,11 @@ function topicJson(topic: Topic, viewer: Viewer, group: Group, history: TopicHis
 export const topicRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ctx) => {
   const { db } = ctx;
   const tags = ['topics'];
+  /** Tells live tallies of the group's open round that its list of topics changed. */
+  const refreshRound = async (groupId: string): Promise<void> => {
+    const round = await currentRound(db, groupId);
+    if (round) await publishRound(ctx.realtime, round.id);
+  };
   const writeResponses = problemResponses(400, 401, 403, 404, 409);
 
   app.get(
@@ -108,6 +114,7 @@ export const topicRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ctx) =
         'topic.propose'
       );
       const topic = await proposeTopic(db, group.id, callerOf(request).userId, request.body);
+      await refreshRound(group.id);
       return reply.code(201).send(topicJson(topic, viewer, group));
     }
   );
@@ -181,6 +188,7 @@ export const topicRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ctx) =
       if (!topicRights(viewer, group, topic).mayWithdraw) refuse(viewer);
       try {
         const withdrawn = await withdrawTopic(db, group.id, topic.id, callerOf(request).userId);
+        await refreshRound(group.id);
         return topicJson(withdrawn, viewer, group);
       } catch (error) {
         topicProblem(error);
@@ -213,6 +221,7 @@ export const topicRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ctx) =
           callerOf(request).userId,
           request.body?.reason
         );
+        await refreshRound(group.id);
         return topicJson(archived, viewer, group);
       } catch (error) {
         topicProblem(error);
@@ -246,6 +255,7 @@ export const topicRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ctx) =
           request.body.into,
           callerOf(request).userId
         );
+        await refreshRound(group.id);
         return topicJson(target, viewer, group);
       } catch (error) {
         topicProblem(error);

@@ -1,0 +1,634 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely, Selectable } from 'kysely';
+import type { Db } from '../../db/database.ts';
+import type { Database, VotingRoundsTable } from '../../db/schema.ts';
+import { parseJsonList, toDate } from '../../db/values.ts';
+import { writeTransaction } from '../../db/write-transaction.ts';
+import {
+  type AgendaKind,
+  AGENDA_KINDS,
+  DEFAULT_TOPIC_MINUTES,
+  insertionIndex
+} from '../../domain/agenda.ts';
+import { type Ballot, closeRound } from '../../domain/voting.ts';
+import type { JobQueue } from '../../jobs/job-queue.ts';
+import type { Realtime } from '../../jobs/realtime.ts';
+import { recordAudit } from '../audit.service.ts';
+import { CHAT_WEBHOOK_QUEUE, type ChatWebhookJob } from '../chat/chat-webhook.service.ts';
+import { findMeeting } from '../event.service.ts';
+import { MEETING_MAIL_QUEUE, type MeetingMailJob } from '../meeting-mail-jobs.ts';
+import { DEFAULT_VOTING_CLOSES_HOURS } from '../series.service.ts';
+
+/** Whether everyone sees the running tally, or only the totals until the round closes. */
+export type TallyVisibility = 'live' | 'hidden';
+export type RoundStatus = 'open' | 'closed';
+
+/** A dot-voting round for one meeting, with the rules it opened with. */
+export interface VotingRound {
+  id: string;
+  groupId: string;
+  eventId: string;
+  status: RoundStatus;
+  opensAt: Date;
+  closesAt: Date;
+  rules: { votesPerMember: number; votesPerTopic: number; agendaTopics: number };
+  tallyVisibility: TallyVisibility;
+  /** Picked topic ids in agenda order (empty while open). */
+  picked: string[];
+  override: { reason: string; byId: string | null; at: Date } | null;
+  /** Who opened it; null when its series opened it. */
+  openedBy: string | null;
+  closedAt: Date | null;
+  createdAt: Date;
+}
+
+/** Why a round or vote action was refused. */
+export type VoteProblem =
+  | 'roundNotFound'
+  | 'topicNotFound'
+  | 'notMember'
+  | 'roundClosed'
+  | 'overBudget'
+  | 'overTopicCap'
+  | 'negative'
+  | 'eventInvalid'
+  | 'closesAtPast'
+  | 'closesAtAfterStart'
+  | 'roundExists'
+  | 'roundOpen'
+  | 'roundNotClosed'
+  | 'topicsInvalid';
+
+/** The input field a problem is about, if any. */
+const PROBLEM_FIELD: Partial<Record<VoteProblem, string>> = {
+  overBudget: 'count',
+  overTopicCap: 'count',
+  negative: 'count',
+  eventInvalid: 'eventId',
+  closesAtPast: 'closesAt',
+  closesAtAfterStart: 'closesAt',
+  topicsInvalid: 'topicIds'
+};
+
+/**
+ * A refused voting action. `problem` names it; `field` is the input field it is about (for a
+ * per-field message), when it is about one.
+ *
+ * @example
+ * try { await setVote(db, realtime, { roundId, topicId, userId, count: 9 }); }
+ * catch (e) { if (e instanceof VoteError && e.problem === 'overBudget') … }
+ */
+export class VoteError extends Error {
+  readonly problem: VoteProblem;
+  readonly field: string | undefined;
+  constructor(problem: VoteProblem) {
+    super(problem);
+    this.name = 'VoteError';
+    this.problem = problem;
+    this.field = PROBLEM_FIELD[problem];
+  }
+}
+
+/** The realtime channel a round's changes are announced on. */
+export function roundChannel(roundId: string): string {
+  return `round:${roundId}`;
+}
+
+/**
+ * Tells everyone watching the round that it changed (after the change is committed). A failed
+ * announcement never undoes the change: watchers catch up with the next one.
+ */
+export async function publishRound(realtime: Realtime, roundId: string): Promise<void> {
+  try {
+    await realtime.publish(roundChannel(roundId), roundId);
+  } catch {
+    // The change is committed; live views catch up on the next message.
+  }
+}
+
+export function presentRound(row: Selectable<VotingRoundsTable>): VotingRound {
+  return {
+    id: row.id,
+    groupId: row.group_id,
+    eventId: row.event_id,
+    status: row.status === 'closed' ? 'closed' : 'open',
+    opensAt: toDate(row.opens_at),
+    closesAt: toDate(row.closes_at),
+    rules: {
+      votesPerMember: row.votes_per_member,
+      votesPerTopic: row.votes_per_topic,
+      agendaTopics: row.agenda_topics
+    },
+    tallyVisibility: row.tally_visibility === 'hidden' ? 'hidden' : 'live',
+    picked: parseJsonList(row.picked),
+    override:
+      row.override_reason !== null && row.overridden_at !== null
+        ? { reason: row.override_reason, byId: row.overridden_by, at: toDate(row.overridden_at) }
+        : null,
+    openedBy: row.opened_by,
+    closedAt: row.closed_at === null ? null : toDate(row.closed_at),
+    createdAt: toDate(row.created_at)
+  };
+}
+
+/** Whether votes are taken in the round at `now` (open and not yet due to close). */
+export function acceptsVotes(round: Pick<VotingRound, 'status' | 'closesAt'>, now = new Date()) {
+  return round.status === 'open' && round.closesAt.getTime() > now.getTime();
+}
+
+export async function findRound(
+  db: Db | Kysely<Database>,
+  id: string
+): Promise<VotingRound | null> {
+  const kysely = 'kysely' in db ? db.kysely : db;
+  const row = await kysely
+    .selectFrom('voting_rounds')
+    .selectAll()
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row ? presentRound(row) : null;
+}
+
+/**
+ * Reads a round inside a write transaction and locks it (FOR UPDATE on PostgreSQL; SQLite's
+ * BEGIN IMMEDIATE already holds the write lock): votes, closing and overriding one round happen
+ * one after the other.
+ */
+export async function lockRound(
+  trx: Kysely<Database>,
+  db: Db,
+  id: string
+): Promise<VotingRound | null> {
+  let query = trx.selectFrom('voting_rounds').selectAll().where('id', '=', id);
+  if (db.dialect === 'postgres') query = query.forUpdate();
+  const row = await query.executeTakeFirst();
+  return row ? presentRound(row) : null;
+}
+
+/** The group's open round (there is at most one), or null. */
+export async function currentRound(db: Db, groupId: string): Promise<VotingRound | null> {
+  const row = await db.kysely
+    .selectFrom('voting_rounds')
+    .selectAll()
+    .where('group_id', '=', groupId)
+    .where('status', '=', 'open')
+    .orderBy('created_at', 'desc')
+    .executeTakeFirst();
+  return row ? presentRound(row) : null;
+}
+
+/** The round of a meeting, if it has one. */
+export async function roundOfMeeting(db: Db, eventId: string): Promise<VotingRound | null> {
+  const row = await db.kysely
+    .selectFrom('voting_rounds')
+    .selectAll()
+    .where('event_id', '=', eventId)
+    .executeTakeFirst();
+  return row ? presentRound(row) : null;
+}
+
+/** Where a page of rounds continues. */
+export interface RoundCursor {
+  createdAt: Date;
+  id: string;
+}
+
+export function encodeRoundCursor(cursor: RoundCursor): string {
+  return Buffer.from(JSON.stringify({ c: cursor.createdAt.toISOString(), id: cursor.id })).toString(
+    'base64url'
+  );
+}
+
+/** Reads a cursor back; null when it is not one of ours. */
+export function decodeRoundCursor(value: string): RoundCursor | null {
+  try {
+    const parsed = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as {
+      c?: unknown;
+      id?: unknown;
+    };
+    if (typeof parsed.c !== 'string' || typeof parsed.id !== 'string') return null;
+    const createdAt = new Date(parsed.c);
+    if (Number.isNaN(createdAt.getTime())) return null;
+    return { createdAt, id: parsed.id };
+  } catch {
+    return null;
+  }
+}
+
+/** A group's rounds, newest first, `limit` per page. */
+export async function listRounds(
+  db: Db,
+  groupId: string,
+  options: { cursor?: RoundCursor | undefined; limit: number }
+): Promise<{ items: VotingRound[]; next: RoundCursor | null }> {
+  let query = db.kysely.selectFrom('voting_rounds').selectAll().where('group_id', '=', groupId);
+  const after = options.cursor;
+  if (after) {
+    const at = after.createdAt.toISOString();
+    query = query.where((eb) =>
+      eb.or([
+        eb('created_at', '<', at),
+        eb.and([eb('created_at', '=', at), eb('id', '<', after.id)])
+      ])
+    );
+  }
+  const rows = await query
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(options.limit + 1)
+    .execute();
+  const items = rows.slice(0, options.limit).map(presentRound);
+  const last = items.at(-1);
+  return {
+    items,
+    next: rows.length > options.limit && last ? { createdAt: last.createdAt, id: last.id } : null
+  };
+}
+
+/**
+ * The round's ballots and the topics standing in it: the topics with votes or picked, plus (with
+ * `withOpenTopics`) the group's open topics.
+ */
+export async function roundCandidates(
+  kysely: Kysely<Database>,
+  round: VotingRound,
+  withOpenTopics: boolean
+): Promise<{ candidates: { id: string; title: string; proposedAt: Date }[]; ballots: Ballot[] }> {
+  const votes = await kysely
+    .selectFrom('votes')
+    .select(['topic_id', 'user_id', 'count'])
+    .where('round_id', '=', round.id)
+    .where('count', '>', 0)
+    .execute();
+  const ballots = votes.map((v) => ({ topicId: v.topic_id, userId: v.user_id, count: v.count }));
+  const ids = [...new Set([...ballots.map((b) => b.topicId), ...round.picked])];
+  let query = kysely
+    .selectFrom('topics')
+    .select(['id', 'title', 'created_at'])
+    .where('group_id', '=', round.groupId);
+  query = query.where((eb) => {
+    const either = [eb('id', 'in', [...ids, ''])];
+    if (withOpenTopics) either.push(eb('status', '=', 'open'));
+    return eb.or(either);
+  });
+  const topics = await query.execute();
+  return {
+    candidates: topics.map((t) => ({ id: t.id, title: t.title, proposedAt: toDate(t.created_at) })),
+    ballots
+  };
+}
+
+export const HOUR = 3600_000;
+
+/**
+ * Opens a round for a published, future meeting of the group, with the group's voting settings
+ * as its rules. `closesAt` defaults to the meeting's series' `votingClosesHours` (else 24 hours)
+ * before the start — or the start itself when that time has passed. One round per meeting
+ * (`roundExists`) and one open round per group (`roundOpen`); the group row is locked so two
+ * organizers opening at once cannot both succeed. Audited.
+ */
+export async function openRound(
+  db: Db,
+  input: { groupId: string; eventId: string; closesAt?: Date | undefined; openedBy: string | null },
+  now = new Date()
+): Promise<VotingRound> {
+  const id = randomUUID();
+  await writeTransaction(db, async (trx) => {
+    let groupQuery = trx
+      .selectFrom('groups')
+      .select(['id', 'votes_per_member', 'votes_per_topic', 'agenda_topics', 'tally_visibility'])
+      .where('id', '=', input.groupId);
+    if (db.dialect === 'postgres') groupQuery = groupQuery.forUpdate();
+    const group = await groupQuery.executeTakeFirst();
+    if (!group) throw new VoteError('eventInvalid');
+    const meeting = await findMeeting(trx, input.eventId);
+    if (
+      !meeting ||
+      meeting.groupId !== input.groupId ||
+      meeting.status !== 'published' ||
+      meeting.startsAt.getTime() <= now.getTime()
+    ) {
+      throw new VoteError('eventInvalid');
+    }
+    let closesAt = input.closesAt;
+    if (!closesAt) {
+      let hours = DEFAULT_VOTING_CLOSES_HOURS;
+      if (meeting.seriesId) {
+        const series = await trx
+          .selectFrom('series')
+          .select('voting_closes_hours')
+          .where('id', '=', meeting.seriesId)
+          .executeTakeFirst();
+        if (series) hours = series.voting_closes_hours;
+      }
+      const before = new Date(meeting.startsAt.getTime() - hours * HOUR);
+      closesAt = before.getTime() > now.getTime() ? before : meeting.startsAt;
+    }
+    if (closesAt.getTime() <= now.getTime()) throw new VoteError('closesAtPast');
+    if (closesAt.getTime() > meeting.startsAt.getTime()) {
+      throw new VoteError('closesAtAfterStart');
+    }
+    const existing = await trx
+      .selectFrom('voting_rounds')
+      .select(['event_id', 'status'])
+      .where((eb) =>
+        eb.or([
+          eb('event_id', '=', meeting.id),
+          eb.and([eb('group_id', '=', input.groupId), eb('status', '=', 'open')])
+        ])
+      )
+      .execute();
+    if (existing.some((r) => r.event_id === meeting.id)) throw new VoteError('roundExists');
+    if (existing.length > 0) throw new VoteError('roundOpen');
+    const at = now.toISOString();
+    await trx
+      .insertInto('voting_rounds')
+      .values({
+        id,
+        group_id: input.groupId,
+        event_id: meeting.id,
+        status: 'open',
+        opens_at: at,
+        closes_at: closesAt.toISOString(),
+        votes_per_member: group.votes_per_member,
+        votes_per_topic: group.votes_per_topic,
+        agenda_topics: group.agenda_topics,
+        tally_visibility: group.tally_visibility === 'hidden' ? 'hidden' : 'live',
+        picked: '[]',
+        opened_by: input.openedBy,
+        created_at: at
+      })
+      .execute();
+    await recordAudit(trx, {
+      groupId: input.groupId,
+      actorId: input.openedBy,
+      action: 'round.opened',
+      details: { roundId: id, eventId: meeting.id, closesAt: closesAt.toISOString() }
+    });
+  });
+  const round = await findRound(db, id);
+  if (!round) throw new Error('round vanished after opening');
+  return round;
+}
+
+/** What closing and overriding need besides the database. */
+export interface RoundDeps {
+  queue: JobQueue;
+  realtime: Realtime;
+}
+
+/**
+ * Puts `topics` on the meeting's agenda as topic items of `roundId`: after the last talk or topic,
+ * before a trailing break or networking block (`insertionIndex`), positions renumbered 0..n-1.
+ * A topic that is already on the agenda is not added twice.
+ */
+async function placeTopics(
+  trx: Kysely<Database>,
+  eventId: string,
+  roundId: string,
+  topics: readonly { id: string; title: string }[],
+  at: string
+): Promise<void> {
+  const existing = await trx
+    .selectFrom('agenda_items')
+    .select(['id', 'kind', 'position', 'topic_id'])
+    .where('event_id', '=', eventId)
+    .orderBy('position')
+    .orderBy('created_at')
+    .execute();
+  const onAgenda = new Set(existing.map((e) => e.topic_id));
+  const adding = topics.filter((t) => !onAgenda.has(t.id));
+  const kinds = existing.map((e) =>
+    (AGENDA_KINDS as readonly string[]).includes(e.kind) ? (e.kind as AgendaKind) : 'break'
+  );
+  const index = insertionIndex(kinds);
+  const order: (
+    { existing: (typeof existing)[number] } | { topic: { id: string; title: string } }
+  )[] = [
+    ...existing.slice(0, index).map((e) => ({ existing: e })),
+    ...adding.map((t) => ({ topic: t })),
+    ...existing.slice(index).map((e) => ({ existing: e }))
+  ];
+  for (const [position, entry] of order.entries()) {
+    if ('existing' in entry) {
+      if (entry.existing.position !== position) {
+        await trx
+          .updateTable('agenda_items')
+          .set({ position, updated_at: at })
+          .where('id', '=', entry.existing.id)
+          .execute();
+      }
+    } else {
+      await trx
+        .insertInto('agenda_items')
+        .values({
+          id: randomUUID(),
+          event_id: eventId,
+          position,
+          kind: 'topic',
+          title: entry.topic.title,
+          duration_minutes: DEFAULT_TOPIC_MINUTES,
+          talk_id: null,
+          topic_id: entry.topic.id,
+          moderator_id: null,
+          round_id: roundId,
+          created_at: at,
+          updated_at: at
+        })
+        .execute();
+    }
+  }
+}
+
+/** Renumbers a meeting's agenda positions 0..n-1 in their current order. */
+async function renumberAgenda(trx: Kysely<Database>, eventId: string, at: string): Promise<void> {
+  const items = await trx
+    .selectFrom('agenda_items')
+    .select(['id', 'position'])
+    .where('event_id', '=', eventId)
+    .orderBy('position')
+    .orderBy('created_at')
+    .execute();
+  for (const [position, item] of items.entries()) {
+    if (item.position !== position) {
+      await trx
+        .updateTable('agenda_items')
+        .set({ position, updated_at: at })
+        .where('id', '=', item.id)
+        .execute();
+    }
+  }
+}
+
+async function topicTitles(
+  trx: Kysely<Database>,
+  ids: readonly string[]
+): Promise<{ id: string; title: string }[]> {
+  if (ids.length === 0) return [];
+  const rows = await trx
+    .selectFrom('topics')
+    .select(['id', 'title'])
+    .where('id', 'in', ids)
+    .execute();
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.flatMap((id) => {
+    const row = byId.get(id);
+    return row ? [row] : [];
+  });
+}
+
+/**
+ * Closes a round now (the sweep when it is due, or an organizer), in one write transaction under
+ * the round's lock: tallies the ballots over the group's open topics plus any topic with votes,
+ * picks the top K (`closeRound`), puts the picks on the meeting's agenda and schedules them for
+ * it. A cancelled meeting gets no picks. Closing a closed round changes nothing
+ * (`closedNow: false`). After the commit, when topics were picked: the agenda mail (meeting-mail
+ * job `agenda`) and the chat post (`chat-webhook` job `{ roundId }`) are enqueued; watchers hear
+ * of the close either way.
+ */
+export async function closeVotingRound(
+  db: Db,
+  deps: RoundDeps,
+  roundId: string,
+  options: { actorId: string | null; now?: Date }
+): Promise<{ round: VotingRound; closedNow: boolean }> {
+  const now = options.now ?? new Date();
+  const at = now.toISOString();
+  const closedNow = await writeTransaction(db, async (trx) => {
+    const round = await lockRound(trx, db, roundId);
+    if (!round) throw new VoteError('roundNotFound');
+    if (round.status === 'closed') return false;
+    const meeting = await findMeeting(trx, round.eventId);
+    const { candidates, ballots } = await roundCandidates(trx, round, true);
+    const k = meeting && meeting.status !== 'cancelled' ? round.rules.agendaTopics : 0;
+    const outcome = closeRound(candidates, ballots, k);
+    await trx
+      .updateTable('voting_rounds')
+      .set({ status: 'closed', picked: JSON.stringify(outcome.picked), closed_at: at })
+      .where('id', '=', round.id)
+      .execute();
+    if (outcome.picked.length > 0) {
+      await placeTopics(trx, round.eventId, round.id, await topicTitles(trx, outcome.picked), at);
+      await trx
+        .updateTable('topics')
+        .set({ status: 'scheduled', event_id: round.eventId, updated_at: at })
+        .where('id', 'in', outcome.picked)
+        .execute();
+    }
+    await recordAudit(trx, {
+      groupId: round.groupId,
+      actorId: options.actorId,
+      action: 'round.closed',
+      details: {
+        roundId: round.id,
+        eventId: round.eventId,
+        picked: outcome.picked,
+        votes: Object.fromEntries(outcome.ranking.map((r) => [r.id, r.votes]))
+      }
+    });
+    return true;
+  });
+  const round = await findRound(db, roundId);
+  if (!round) throw new VoteError('roundNotFound');
+  if (closedNow) {
+    if (round.picked.length > 0) {
+      const job: MeetingMailJob = { kind: 'agenda', eventId: round.eventId };
+      await deps.queue.enqueue(MEETING_MAIL_QUEUE, job);
+      // The chat post is a job of its own: a slow or failing chat server never holds up the
+      // close, and the queue retries it (postAgendaToChat runs in the job).
+      const post: ChatWebhookJob = { roundId: round.id };
+      await deps.queue.enqueue(CHAT_WEBHOOK_QUEUE, post);
+    }
+    await publishRound(deps.realtime, round.id);
+  }
+  return { round, closedNow };
+}
+
+/**
+ * Replaces a closed round's pick by hand: the agenda items this round put on the meeting give way
+ * to the new topics (in the given order), topics no longer picked go back to the backlog (open),
+ * the new ones are scheduled for the meeting. The reason, who and when are kept on the round and
+ * in the audit log. Topics must be of the group and open, or already scheduled for this meeting
+ * (`topicsInvalid`); the round must be closed (`roundNotClosed`).
+ */
+export async function overrideRound(
+  db: Db,
+  deps: Pick<RoundDeps, 'realtime'>,
+  input: { roundId: string; topicIds: readonly string[]; reason: string; actorId: string },
+  now = new Date()
+): Promise<VotingRound> {
+  const at = now.toISOString();
+  const topicIds = [...new Set(input.topicIds)];
+  await writeTransaction(db, async (trx) => {
+    const round = await lockRound(trx, db, input.roundId);
+    if (!round) throw new VoteError('roundNotFound');
+    if (round.status !== 'closed') throw new VoteError('roundNotClosed');
+    const topics = await trx
+      .selectFrom('topics')
+      .select(['id', 'title', 'status', 'event_id'])
+      .where('group_id', '=', round.groupId)
+      .where('id', 'in', [...topicIds, ''])
+      .execute();
+    const usable = new Set(
+      topics
+        .filter(
+          (t) =>
+            t.status === 'open' ||
+            (t.status === 'scheduled' && t.event_id === round.eventId) ||
+            round.picked.includes(t.id)
+        )
+        .map((t) => t.id)
+    );
+    if (topicIds.length === 0 || topicIds.some((id) => !usable.has(id))) {
+      throw new VoteError('topicsInvalid');
+    }
+    await trx
+      .deleteFrom('agenda_items')
+      .where('event_id', '=', round.eventId)
+      .where('round_id', '=', round.id)
+      .execute();
+    await renumberAgenda(trx, round.eventId, at);
+    const dropped = round.picked.filter((id) => !topicIds.includes(id));
+    if (dropped.length > 0) {
+      await trx
+        .updateTable('topics')
+        .set({ status: 'open', event_id: null, updated_at: at })
+        .where('id', 'in', dropped)
+        .where('status', '=', 'scheduled')
+        .where('event_id', '=', round.eventId)
+        .execute();
+    }
+    await placeTopics(trx, round.eventId, round.id, await topicTitles(trx, topicIds), at);
+    await trx
+      .updateTable('topics')
+      .set({ status: 'scheduled', event_id: round.eventId, updated_at: at })
+      .where('id', 'in', topicIds)
+      .execute();
+    await trx
+      .updateTable('voting_rounds')
+      .set({
+        picked: JSON.stringify(topicIds),
+        override_reason: input.reason,
+        overridden_by: input.actorId,
+        overridden_at: at
+      })
+      .where('id', '=', round.id)
+      .execute();
+    await recordAudit(trx, {
+      groupId: round.groupId,
+      actorId: input.actorId,
+      action: 'round.overridden',
+      details: {
+        roundId: round.id,
+        eventId: round.eventId,
+        before: round.picked,
+        after: topicIds,
+        reason: input.reason
+      }
+    });
+  });
+  await publishRound(deps.realtime, input.roundId);
+  const round = await findRound(db, input.roundId);
+  if (!round) throw new VoteError('roundNotFound');
+  return round;
+}
