@@ -5,7 +5,7 @@ import { loadConfig } from '../config/config.ts';
 import { parseJsonList, toDate } from '../db/values.ts';
 import { MEETING_MAIL_QUEUE } from '../services/meeting-mail-jobs.ts';
 import { createTestDatabase, type TestDatabase, testDialects } from '../test/test-database.ts';
-import { DEMO_GROUPS, DEMO_MEMBERS, DEMO_PEOPLE, seedDemo } from './demo.ts';
+import { DEMO_GROUPS, DEMO_MEMBERS, DEMO_PEOPLE, PRACTICE_DEMO, seedDemo } from './demo.ts';
 
 for (const dialect of testDialects()) {
   describe(`demo data (${dialect})`, () => {
@@ -21,7 +21,14 @@ for (const dialect of testDialects()) {
       'series',
       'events',
       'event_sponsors',
-      'rsvps'
+      'rsvps',
+      'topics',
+      'topic_comments',
+      'voting_rounds',
+      'votes',
+      'speakers',
+      'talks',
+      'agenda_items'
     ] as const;
     const counts = async () => {
       const result: Record<string, number> = {};
@@ -192,6 +199,77 @@ for (const dialect of testDialects()) {
         }>`select count(*)::int as n from pgboss.job where name = ${MEETING_MAIL_QUEUE}`.execute(k);
         expect(jobs.rows[0]?.n).toBe(0);
       }
+    });
+
+    it('gives the Community of Practice a voted backlog, a closed and an open round, talks and an invited speaker', async () => {
+      const k = testDb.db.kysely;
+      const group = await k
+        .selectFrom('groups')
+        .select('id')
+        .where('slug', '=', PRACTICE_DEMO)
+        .executeTakeFirstOrThrow();
+      const rounds = await k
+        .selectFrom('voting_rounds')
+        .selectAll()
+        .where('group_id', '=', group.id)
+        .orderBy('closes_at')
+        .execute();
+      expect(rounds.map((r) => r.status)).toEqual(['closed', 'open']);
+      const [closed, open] = rounds;
+      if (!closed || !open) throw new Error('rounds missing');
+      // The closed round's top two are on its meeting's agenda, after the accepted talks.
+      const picked = parseJsonList(closed.picked);
+      expect(picked).toHaveLength(2);
+      const agenda = await k
+        .selectFrom('agenda_items')
+        .select(['kind', 'topic_id', 'talk_id', 'round_id'])
+        .where('event_id', '=', closed.event_id)
+        .orderBy('position')
+        .execute();
+      expect(agenda.map((a) => a.kind)).toEqual(['talk', 'talk', 'topic', 'topic']);
+      expect(agenda.filter((a) => a.kind === 'topic').map((a) => a.topic_id)).toEqual(picked);
+      const totals = await k
+        .selectFrom('votes')
+        .select(['topic_id', (eb) => eb.fn.sum<number | string>('count').as('n')])
+        .where('round_id', '=', closed.id)
+        .groupBy('topic_id')
+        .execute();
+      const votesOf = (id: string) => Number(totals.find((t) => t.topic_id === id)?.n ?? 0);
+      const least = Math.min(...picked.map(votesOf));
+      for (const t of totals) {
+        if (!picked.includes(t.topic_id)) expect(Number(t.n)).toBeLessThanOrEqual(least);
+      }
+      const scheduled = await k
+        .selectFrom('topics')
+        .select(['id', 'status', 'event_id'])
+        .where('id', 'in', picked)
+        .execute();
+      expect(
+        scheduled.every((t) => t.status === 'scheduled' && t.event_id === closed.event_id)
+      ).toBe(true);
+      // The open round is for a later meeting and already has votes; topics not picked stay open.
+      expect(toDate(open.closes_at).getTime()).toBeGreaterThan(Date.now());
+      const openVotes = await k
+        .selectFrom('votes')
+        .select('topic_id')
+        .where('round_id', '=', open.id)
+        .execute();
+      expect(openVotes.length).toBeGreaterThan(5);
+      const speakers = await k
+        .selectFrom('speakers')
+        .select(['id', 'user_id', 'contact'])
+        .where('group_id', '=', group.id)
+        .execute();
+      expect(speakers.some((sp) => sp.user_id === null && sp.contact)).toBe(true);
+      const talks = await k
+        .selectFrom('talks')
+        .select(['status', 'event_id'])
+        .where('group_id', '=', group.id)
+        .execute();
+      expect(
+        talks.filter((t) => t.status === 'accepted' && t.event_id === closed.event_id)
+      ).toHaveLength(2);
+      expect(talks.some((t) => t.status === 'proposed')).toBe(true);
     });
   });
 }

@@ -15,6 +15,7 @@ import {
   type Group,
   type GroupInput
 } from '../services/group.service.ts';
+import { CHAT_WEBHOOK_QUEUE } from '../services/chat/chat-webhook.service.ts';
 import { MEETING_MAIL_QUEUE } from '../services/meeting-mail-jobs.ts';
 import { decideRequest, joinGroup, membershipOf } from '../services/membership.service.ts';
 import { updateProfile, type ProfileChanges } from '../services/profile.service.ts';
@@ -28,6 +29,7 @@ import {
 } from '../services/series.service.ts';
 import { createSponsor, listSponsors, type SponsorInput } from '../services/sponsor.service.ts';
 import { createVenue, listVenues, type VenueInput } from '../services/venue.service.ts';
+import { seedPractice } from './demo-practice.ts';
 
 /** The demo's people. Later features add their groups, meetings and topics here. */
 export const DEMO_PEOPLE: {
@@ -667,7 +669,7 @@ export async function seedDemo(
     }
     await withoutWaitingForDisk(db, async (fast) => {
       await seedGroups(fast);
-      await seedMeetings(fast, withoutMeetingMail(queue), now);
+      await seedMeetings(fast, withoutNotifications(queue), now);
     });
   } finally {
     await queue.stop();
@@ -704,13 +706,14 @@ async function withoutWaitingForDisk(db: Db, work: (db: Db) => Promise<void>): P
 
 /**
  * The queue the demo's meetings are made through: it drops meeting mails (announcements,
- * reminders, waitlist promotions), so seeding a few hundred made-up meetings and RSVPs sends
- * nobody anything; other jobs pass through.
+ * reminders, waitlist promotions, agendas) and chat posts, so seeding a few hundred made-up
+ * meetings, RSVPs and votes tells nobody anything; other jobs pass through.
  */
-function withoutMeetingMail(queue: JobQueue): JobQueue {
+function withoutNotifications(queue: JobQueue): JobQueue {
+  const dropped = new Set([MEETING_MAIL_QUEUE, CHAT_WEBHOOK_QUEUE]);
   return {
     enqueue: (name, payload, options) =>
-      name === MEETING_MAIL_QUEUE ? Promise.resolve() : queue.enqueue(name, payload, options),
+      dropped.has(name) ? Promise.resolve() : queue.enqueue(name, payload, options),
     work: (name, handler) => {
       queue.work(name, handler);
     },
@@ -900,8 +903,15 @@ async function seedMeetings(db: Db, queue: JobQueue, now: Date): Promise<void> {
     const [next, afterNext] = upcoming.filter((m) => rsvpWindow(m, now) === null);
     if (next) await seedFullMeeting(db, queue, next, people, now);
     if (afterNext) await seedNextMeeting(db, queue, afterNext, people, now);
+    if (group.kind === 'practice' && group.slug === PRACTICE_DEMO) {
+      const voters = [people.organizer, people.member, ...extras].filter((id) => id !== ownerId);
+      await seedPractice(db, queue, group, [ownerId, ...new Set(voters)], now);
+    }
   }
 }
+
+/** The Community of Practice whose backlog, votes, rounds and talks the demo fills in. */
+export const PRACTICE_DEMO = 'devops-cloud-cop';
 
 /** The demo people of one group: its owner, organizer and member, and the extra members. */
 interface GroupPeople {
