@@ -3,14 +3,6 @@ import deApi from './locales/de/api.json' with { type: 'json' };
 import deMail from './locales/de/mail.json' with { type: 'json' };
 import enApi from './locales/en/api.json' with { type: 'json' };
 import enMail from './locales/en/mail.json' with { type: 'json' };
-import enApiTopics from './locales/en/fragments/api-topics.json' with { type: 'json' };
-import enApiVoting from './locales/en/fragments/api-voting.json' with { type: 'json' };
-import enApiTalks from './locales/en/fragments/api-talks.json' with { type: 'json' };
-import enApiChat from './locales/en/fragments/api-chat.json' with { type: 'json' };
-import deApiTopics from './locales/de/fragments/api-topics.json' with { type: 'json' };
-import deApiVoting from './locales/de/fragments/api-voting.json' with { type: 'json' };
-import deApiTalks from './locales/de/fragments/api-talks.json' with { type: 'json' };
-import deApiChat from './locales/de/fragments/api-chat.json' with { type: 'json' };
 
 /** The languages Guildhall speaks. */
 export const LOCALES = ['en', 'de'] as const;
@@ -40,24 +32,6 @@ export function negotiateLocale(header: string | null | undefined): Locale {
   return ranked.map((r) => r.lang).find(isLocale) ?? 'en';
 }
 
-/** Merges catalog fragments into one catalog (objects deeply, later strings win). */
-function mergeCatalogs(...parts: object[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const part of parts) {
-    for (const [key, value] of Object.entries(part)) {
-      const current = out[key];
-      out[key] =
-        typeof value === 'object' && value !== null && typeof current === 'object' && current
-          ? mergeCatalogs(current, value as object)
-          : value;
-    }
-  }
-  return out;
-}
-
-const en = mergeCatalogs(enApi, enApiTopics, enApiVoting, enApiTalks, enApiChat);
-const de = mergeCatalogs(deApi, deApiTopics, deApiVoting, deApiTalks, deApiChat);
-
 let server: i18n | undefined;
 
 /** The server's i18next instance with the `api` and `mail` namespaces (loaded synchronously). */
@@ -65,7 +39,7 @@ function serverI18n(): i18n {
   if (!server) {
     const instance = i18next.createInstance();
     void instance.init({
-      resources: { en: { api: en, mail: enMail }, de: { api: de, mail: deMail } },
+      resources: { en: { api: enApi, mail: enMail }, de: { api: deApi, mail: deMail } },
       ns: ['api', 'mail'],
       defaultNS: 'api',
       fallbackLng: 'en',
