@@ -45,6 +45,18 @@ import { chatRoutes } from './routes/chat/chat.routes.ts';
  * public   GET|POST /unsubscribe?token= (one-click unsubscribe, RFC 8058; rate limited)
  * group    GET /groups/:slug/venues, /venues/:id, /sponsors, /sponsors/:id (as the group; ?includeArchived=true: staff)
  *  staff   POST /groups/:slug/venues|sponsors, PATCH|DELETE …/venues/:id, …/sponsors/:id
+ * group    GET /groups/:slug/topics[/:id[/comments]], GET /groups/:slug/rounds[/current], GET /rounds/:id,
+ *          GET /rounds/:id/stream (SSE), GET /events/:id/agenda, GET /groups/:slug/talks[/:id] (accepted,
+ *          plus one's own), GET /groups/:slug/speakers[/:id]  (all as the group: 404 to those who may not read it)
+ * member   POST /groups/:slug/topics, …/topics/:id/comments, PUT /rounds/:id/votes/:topicId, POST …/add|remove,
+ *          POST /groups/:slug/talks
+ *  own     PATCH /groups/:slug/topics/:id, …/withdraw (proposer); PATCH /groups/:slug/talks/:id, …/withdraw
+ *          (submitter); DELETE …/comments/:commentId (author or staff); PATCH …/speakers/:id (the member themself)
+ * group    POST /groups/:slug/topics/:id/archive|merge|discussed, POST /groups/:slug/rounds, /rounds/:id/close,
+ *  staff   /rounds/:id/override, POST /groups/:slug/talks/:id/accept|decline|later, POST|PATCH …/speakers
+ * host+    PUT /events/:id/agenda
+ * signed   POST /chat/:groupSlug/commands (Slack-compatible request signature, no login)
+ * public   GET /chat/links/:token;  session: POST /chat/links/:token
  * session  POST /me/password, POST /me/email, GET /me/sessions, DELETE /me/sessions/:id,
  *          POST /me/sessions/revoke-others, POST /me/tokens, DELETE /me/tokens/:id
  */

@@ -1,12 +1,6 @@
 import i18next, { type TFunction } from 'i18next';
-import deBase from '../../i18n/locales/de/web.json';
-import deTopics from '../../i18n/locales/de/fragments/web-topics.json';
-import enBase from '../../i18n/locales/en/web.json';
-import enTopics from '../../i18n/locales/en/fragments/web-topics.json';
-
-// Each fragment owns its own top-level keys.
-const en = { ...enBase, ...enTopics };
-const de = { ...deBase, ...deTopics };
+import de from '../../i18n/locales/de/web.json';
+import en from '../../i18n/locales/en/web.json';
 
 /** The languages the UI speaks; the first is the fallback. */
 export const LOCALES = ['en', 'de'] as const;

@@ -320,11 +320,11 @@ describeWithApp('meetings', (app) => {
       myRsvp: { status: 'going' }
     });
     expect(t.queue.payloads('meeting-mail')).toEqual([
-      { kind: 'promoted', eventId: id, userIds: [users[2]?.id] }
+      { kind: 'promoted', eventId: id, userIds: [users[2].id] }
     ]);
     const ban = await t.request({
       method: 'POST',
-      url: `/api/v1/groups/k8s-munich/members/${users[1]?.id}/ban`,
+      url: `/api/v1/groups/k8s-munich/members/${users[1].id}/ban`,
       cookie: owner
     });
     expect(ban.statusCode).toBe(204);

@@ -67,11 +67,9 @@ export const groupFields = z.strictObject({
     .enum(['live', 'hidden'])
     .optional()
     .meta({ description: 'Whether members see the tally while a round is open' }),
-  chatWebhookUrl: url
-    .optional()
-    .meta({
-      description: 'Slack-compatible incoming webhook: the agenda is posted when a round closes'
-    }),
+  chatWebhookUrl: url.optional().meta({
+    description: 'Slack-compatible incoming webhook: the agenda is posted when a round closes'
+  }),
   chatSigningSecret: z.string().trim().min(8).max(200).nullable().optional().meta({
     description:
       'Signing secret of the Slack-compatible app whose slash command calls /api/v1/chat/{slug}/commands (write-only)'
@@ -115,11 +113,9 @@ export const viewerSchema = z.object({
   canManageVenues: z
     .boolean()
     .meta({ description: 'Venues and sponsors: organizers, owner, admins' }),
-  canProposeTopics: z
-    .boolean()
-    .meta({
-      description: 'Propose, comment on and vote for topics; propose talks (active members)'
-    }),
+  canProposeTopics: z.boolean().meta({
+    description: 'Propose, comment on and vote for topics; propose talks (active members)'
+  }),
   canManageTopics: z.boolean().meta({
     description:
       'Merge and archive topics, run voting rounds, decide talks, add speakers (organizers, owner, admins)'

@@ -179,8 +179,8 @@ export function seriesFormValues(series: Series & Partial<SeriesVoting>): Series
     onlineUrl: '',
     capacity: series.capacity === null ? '' : String(series.capacity),
     guestLimit: String(series.guestLimit),
-    votingRounds: series.votingRounds ?? false,
-    votingClosesHours: String(series.votingClosesHours ?? 24)
+    votingRounds: series.votingRounds,
+    votingClosesHours: String(series.votingClosesHours)
   };
 }
 
