@@ -167,7 +167,7 @@ export async function agendaOf(db: Db | Kysely<Database>, eventId: string): Prom
 }
 
 /** Renumbers a meeting's agenda 0, 1, 2, … in its current order (after an item left it). */
-async function compactPositions(trx: Kysely<Database>, eventId: string): Promise<void> {
+export async function compactAgenda(trx: Kysely<Database>, eventId: string): Promise<void> {
   const rows = await trx
     .selectFrom('agenda_items')
     .select(['id', 'position'])
@@ -198,7 +198,7 @@ async function openSlot(trx: Kysely<Database>, eventId: string): Promise<number>
     .orderBy('position')
     .orderBy('id')
     .execute();
-  await compactPositions(trx, eventId);
+  await compactAgenda(trx, eventId);
   const index = insertionIndex(rows.map((r) => (isAgendaKind(r.kind) ? r.kind : 'break')));
   await trx
     .updateTable('agenda_items')
@@ -287,7 +287,7 @@ export async function placeTalkOnAgenda(
     .where('id', '=', moving.id)
     .execute();
   const left = new Set([moving.event_id, ...others.map((r) => r.event_id)]);
-  for (const oldEvent of left) await compactPositions(trx, oldEvent);
+  for (const oldEvent of left) await compactAgenda(trx, oldEvent);
 }
 
 /** Takes a talk off every agenda (but that of `exceptEventId`), closing the gaps it leaves. */
@@ -312,7 +312,7 @@ export async function removeTalkFromAgendas(
     )
     .execute();
   for (const eventId of new Set(rows.map((r) => r.event_id))) {
-    await compactPositions(trx, eventId);
+    await compactAgenda(trx, eventId);
   }
 }
 

@@ -4,18 +4,14 @@ import type { Db } from '../../db/database.ts';
 import type { Database, VotingRoundsTable } from '../../db/schema.ts';
 import { parseJsonList, toDate } from '../../db/values.ts';
 import { writeTransaction } from '../../db/write-transaction.ts';
-import {
-  type AgendaKind,
-  AGENDA_KINDS,
-  DEFAULT_TOPIC_MINUTES,
-  insertionIndex
-} from '../../domain/agenda.ts';
+import { DEFAULT_TOPIC_MINUTES } from '../../domain/agenda.ts';
 import { type Ballot, closeRound } from '../../domain/voting.ts';
 import type { JobQueue } from '../../jobs/job-queue.ts';
 import type { Realtime } from '../../jobs/realtime.ts';
 import { recordAudit } from '../audit.service.ts';
 import { CHAT_WEBHOOK_QUEUE, type ChatWebhookJob } from '../chat/chat-webhook.service.ts';
-import { findMeeting } from '../event.service.ts';
+import { appendAgendaItem, compactAgenda } from '../agenda.service.ts';
+import { findMeeting, lockMeeting } from '../event.service.ts';
 import { MEETING_MAIL_QUEUE, type MeetingMailJob } from '../meeting-mail-jobs.ts';
 import { DEFAULT_VOTING_CLOSES_HOURS } from '../series.service.ts';
 
@@ -378,85 +374,38 @@ export interface RoundDeps {
 }
 
 /**
- * Puts `topics` on the meeting's agenda as topic items of `roundId`: after the last talk or topic,
- * before a trailing break or networking block (`insertionIndex`), positions renumbered 0..n-1.
- * A topic that is already on the agenda is not added twice.
+ * Puts `topics` on the meeting's agenda as topic items of `roundId`, in the given (rank) order,
+ * where talks and topics go (`appendAgendaItem`). A topic already on the agenda is not added
+ * twice. The caller holds the meeting's row lock, as every agenda writer does.
  */
 async function placeTopics(
   trx: Kysely<Database>,
   eventId: string,
   roundId: string,
   topics: readonly { id: string; title: string }[],
-  at: string
+  now: Date
 ): Promise<void> {
-  const existing = await trx
+  const onAgenda = await trx
     .selectFrom('agenda_items')
-    .select(['id', 'kind', 'position', 'topic_id'])
+    .select('topic_id')
     .where('event_id', '=', eventId)
-    .orderBy('position')
-    .orderBy('created_at')
+    .where('topic_id', 'is not', null)
     .execute();
-  const onAgenda = new Set(existing.map((e) => e.topic_id));
-  const adding = topics.filter((t) => !onAgenda.has(t.id));
-  const kinds = existing.map((e) =>
-    (AGENDA_KINDS as readonly string[]).includes(e.kind) ? (e.kind as AgendaKind) : 'break'
-  );
-  const index = insertionIndex(kinds);
-  const order: (
-    { existing: (typeof existing)[number] } | { topic: { id: string; title: string } }
-  )[] = [
-    ...existing.slice(0, index).map((e) => ({ existing: e })),
-    ...adding.map((t) => ({ topic: t })),
-    ...existing.slice(index).map((e) => ({ existing: e }))
-  ];
-  for (const [position, entry] of order.entries()) {
-    if ('existing' in entry) {
-      if (entry.existing.position !== position) {
-        await trx
-          .updateTable('agenda_items')
-          .set({ position, updated_at: at })
-          .where('id', '=', entry.existing.id)
-          .execute();
-      }
-    } else {
-      await trx
-        .insertInto('agenda_items')
-        .values({
-          id: randomUUID(),
-          event_id: eventId,
-          position,
-          kind: 'topic',
-          title: entry.topic.title,
-          duration_minutes: DEFAULT_TOPIC_MINUTES,
-          talk_id: null,
-          topic_id: entry.topic.id,
-          moderator_id: null,
-          round_id: roundId,
-          created_at: at,
-          updated_at: at
-        })
-        .execute();
-    }
-  }
-}
-
-/** Renumbers a meeting's agenda positions 0..n-1 in their current order. */
-async function renumberAgenda(trx: Kysely<Database>, eventId: string, at: string): Promise<void> {
-  const items = await trx
-    .selectFrom('agenda_items')
-    .select(['id', 'position'])
-    .where('event_id', '=', eventId)
-    .orderBy('position')
-    .orderBy('created_at')
-    .execute();
-  for (const [position, item] of items.entries()) {
-    if (item.position !== position) {
-      await trx
-        .updateTable('agenda_items')
-        .set({ position, updated_at: at })
-        .where('id', '=', item.id)
-        .execute();
-    }
+  const present = new Set(onAgenda.map((row) => row.topic_id));
+  for (const topic of topics) {
+    if (present.has(topic.id)) continue;
+    await appendAgendaItem(
+      trx,
+      eventId,
+      {
+        kind: 'topic',
+        title: topic.title,
+        durationMinutes: DEFAULT_TOPIC_MINUTES,
+        topicId: topic.id,
+        roundId
+      },
+      now
+    );
   }
 }
 
@@ -498,7 +447,7 @@ export async function closeVotingRound(
     const round = await lockRound(trx, db, roundId);
     if (!round) throw new VoteError('roundNotFound');
     if (round.status === 'closed') return false;
-    const meeting = await findMeeting(trx, round.eventId);
+    const meeting = await lockMeeting(trx, db, round.eventId);
     const { candidates, ballots } = await roundCandidates(trx, round, true);
     const k = meeting && meeting.status !== 'cancelled' ? round.rules.agendaTopics : 0;
     const outcome = closeRound(candidates, ballots, k);
@@ -508,7 +457,7 @@ export async function closeVotingRound(
       .where('id', '=', round.id)
       .execute();
     if (outcome.picked.length > 0) {
-      await placeTopics(trx, round.eventId, round.id, await topicTitles(trx, outcome.picked), at);
+      await placeTopics(trx, round.eventId, round.id, await topicTitles(trx, outcome.picked), now);
       await trx
         .updateTable('topics')
         .set({ status: 'scheduled', event_id: round.eventId, updated_at: at })
@@ -563,6 +512,7 @@ export async function overrideRound(
     const round = await lockRound(trx, db, input.roundId);
     if (!round) throw new VoteError('roundNotFound');
     if (round.status !== 'closed') throw new VoteError('roundNotClosed');
+    await lockMeeting(trx, db, round.eventId);
     const topics = await trx
       .selectFrom('topics')
       .select(['id', 'title', 'status', 'event_id'])
@@ -587,7 +537,7 @@ export async function overrideRound(
       .where('event_id', '=', round.eventId)
       .where('round_id', '=', round.id)
       .execute();
-    await renumberAgenda(trx, round.eventId, at);
+    await compactAgenda(trx, round.eventId);
     const dropped = round.picked.filter((id) => !topicIds.includes(id));
     if (dropped.length > 0) {
       await trx
@@ -598,7 +548,7 @@ export async function overrideRound(
         .where('event_id', '=', round.eventId)
         .execute();
     }
-    await placeTopics(trx, round.eventId, round.id, await topicTitles(trx, topicIds), at);
+    await placeTopics(trx, round.eventId, round.id, await topicTitles(trx, topicIds), now);
     await trx
       .updateTable('topics')
       .set({ status: 'scheduled', event_id: round.eventId, updated_at: at })
