@@ -7,7 +7,8 @@ import { createSpeaker } from '../services/speaker.service.ts';
 import { acceptTalk, createTalk } from '../services/talk.service.ts';
 import { addComment } from '../services/topic-comment.service.ts';
 import { proposeTopic, type TopicInput } from '../services/topic.service.ts';
-import { closeVotingRound, openRound } from '../services/voting/round.service.ts';
+import { openRound } from '../services/voting/round.service.ts';
+import { closeVotingRound } from '../services/voting/round-close.service.ts';
 import { setVote } from '../services/voting/vote.service.ts';
 
 const DAY = 86_400_000;

@@ -1,15 +1,8 @@
 import type { Db } from '../../db/database.ts';
 import type { JobQueue } from '../../jobs/job-queue.ts';
 import { dbBool, toDate } from '../../db/values.ts';
-import {
-  closeVotingRound,
-  HOUR,
-  openRound,
-  type RoundDeps,
-  roundOfMeeting,
-  VoteError,
-  type VotingRound
-} from './round.service.ts';
+import { HOUR, openRound, roundOfMeeting, VoteError, type VotingRound } from './round.service.ts';
+import { closeVotingRound, type RoundDeps } from './round-close.service.ts';
 
 /** The queue of the voting sweep: closes due rounds, opens the next ones of voting series. */
 export const VOTING_ROUNDS_QUEUE = 'voting-rounds';

@@ -16,13 +16,8 @@ import { MEETING_MAIL_QUEUE } from '../meeting-mail-jobs.ts';
 import { runMeetingMailJob } from '../meeting-mail.service.ts';
 import { joinGroup } from '../membership.service.ts';
 import { autoOpenRounds, closeDueRounds, sweepVotingRounds } from './round-jobs.ts';
-import {
-  closeVotingRound,
-  currentRound,
-  findRound,
-  openRound,
-  overrideRound
-} from './round.service.ts';
+import { currentRound, findRound, openRound } from './round.service.ts';
+import { closeVotingRound, overrideRound } from './round-close.service.ts';
 import { roundStandings, roundTally, setVote, stepVote, VoteError } from './vote.service.ts';
 
 const HOUR = 3600_000;

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { beforeAll, expect, it } from 'vitest';
 import { createMeeting } from '../../../services/event.service.ts';
 import { createGroup } from '../../../services/group.service.ts';
-import { closeVotingRound, openRound } from '../../../services/voting/round.service.ts';
+import { openRound } from '../../../services/voting/round.service.ts';
+import { closeVotingRound } from '../../../services/voting/round-close.service.ts';
 import { InProcessRealtime } from '../../../jobs/realtime.ts';
 import {
   addMemberships,
@@ -16,7 +16,14 @@ import {
   type PersonaUsers,
   sessionOf
 } from '../../../test/personas.ts';
-import { describeWithApp, type RequestOptions, type TestApp } from '../../../test/test-app.ts';
+import {
+  expectMatrixCoversRoutes,
+  itChecksMatrix,
+  type Matrix,
+  type MatrixEndpoint,
+  type MatrixResponse
+} from '../../../test/permission-matrix.ts';
+import { describeWithApp, type TestApp } from '../../../test/test-app.ts';
 
 /**
  * Expected status per endpoint, per group kind (public/open, private/approval, hidden/invitation),
@@ -30,7 +37,7 @@ import { describeWithApp, type RequestOptions, type TestApp } from '../../../tes
  * `round.manage` (organizers, owner, admin — not hosts). A refused write on a readable group is a
  * 403 (401 anonymous).
  */
-const MATRIX: Record<string, [string, string, string]> = {
+const MATRIX: Matrix = {
   'GET group rounds': [
     '200 200 200 200 200 200 200 200 404',
     '404 404 404 200 200 200 200 200 404',
@@ -97,38 +104,11 @@ interface Fixture {
   topicB: string;
 }
 
-interface Endpoint {
-  /** The route as the app registers it: `METHOD /api/v1/...`. */
-  route: string;
-  request(f: Fixture): Omit<RequestOptions, 'cookie' | 'token'>;
+interface Endpoint extends MatrixEndpoint<Fixture, Persona> {
   /** The fixture must have no open round. */
   noOpenRound?: boolean;
-  /** Run before the request, as the persona (null: anonymous). */
-  prepare?(f: Fixture, userId: string | null): Promise<void>;
-  /** What a 2xx answer holds. */
-  check?(f: Fixture, res: LightMyRequestResponse): void;
-  /** What an allowed write changed. */
-  effect?(f: Fixture, userId: string): Promise<void>;
   /** Served as a stream: requested over a real socket. */
   stream?: boolean;
-}
-
-/** Every (method, path) the app serves, from its route tree (HEAD is added by Fastify). */
-function servedRoutes(app: FastifyInstance): string[] {
-  const routes: string[] = [];
-  const stack: string[] = [];
-  for (const line of app.printRoutes({ commonPrefix: false }).split('\n')) {
-    const m = /^([│ ]*)[├└]── (.+?)(?: \(([^)]*)\))?$/.exec(line);
-    if (!m) continue;
-    const depth = (m[1] ?? '').length / 4;
-    const path = (stack[depth - 1] ?? '') + (m[2] ?? '');
-    stack.length = depth;
-    stack.push(path);
-    for (const method of m[3]?.split(', ') ?? []) {
-      if (method !== 'HEAD') routes.push(`${method} ${path}`);
-    }
-  }
-  return routes;
 }
 
 const ROUND_ROUTE = /^\S+ \/api\/v1\/(?:rounds|groups\/:slug\/rounds)(?:\/|$)/;
@@ -289,7 +269,7 @@ describeWithApp('voting round permission matrix', (app) => {
         .where('user_id', '=', userId)
         .executeTakeFirst()
     )?.count ?? 0;
-  const ids = (res: LightMyRequestResponse) =>
+  const ids = (res: MatrixResponse) =>
     res.json<{ items: { id: string }[] }>().items.map((i) => i.id);
 
   const ENDPOINTS: Record<string, Endpoint> = {
@@ -334,7 +314,11 @@ describeWithApp('voting round permission matrix', (app) => {
     'GET round stream': {
       route: 'GET /api/v1/rounds/:id/stream',
       stream: true,
-      request: (f) => ({ method: 'GET', url: `/api/v1/rounds/${f.roundId}/stream` })
+      request: (f) => ({ method: 'GET', url: `/api/v1/rounds/${f.roundId}/stream` }),
+      check: (_f, res) => {
+        expect(res.headers['content-type']).toMatch(/^text\/event-stream/);
+        expect(res.body).toMatch(/retry|event: tally/);
+      }
     },
     'PUT vote': {
       route: 'PUT /api/v1/rounds/:id/votes/:topicId',
@@ -405,84 +389,47 @@ describeWithApp('voting round permission matrix', (app) => {
   };
 
   it('has a matrix row for every round and vote endpoint the app serves', () => {
-    expect(Object.keys(ENDPOINTS).sort()).toEqual(Object.keys(MATRIX).sort());
-    const served = servedRoutes(t.app).filter((r) => ROUND_ROUTE.test(r));
-    expect(served.length).toBeGreaterThanOrEqual(10); // the route tree was read
-    const covered = new Set(Object.values(ENDPOINTS).map((e) => e.route));
-    expect(served.filter((r) => !covered.has(r)).sort(), 'routes without a row').toEqual([]);
-    expect([...covered].filter((r) => !served.includes(r)).sort(), 'rows of no route').toEqual([]);
+    expectMatrixCoversRoutes(t.app, MATRIX, ENDPOINTS, { match: ROUND_ROUTE, atLeast: 10 });
   });
 
-  /** Requests the stream over a socket: its status, then hangs up. */
-  async function streamStatus(url: string, persona: Persona): Promise<number> {
+  /** Requests a stream over a socket: its status, headers and first chunk, then hangs up. */
+  async function overSocket(url: string, persona: Persona): Promise<MatrixResponse> {
     const controller = new AbortController();
     const session = sessionOf(users, persona);
     const res = await fetch(`${base}${url}`, {
       headers: session.cookie ? { cookie: session.cookie } : {},
       signal: controller.signal
     });
+    let body: string;
     if (res.status === 200) {
-      expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
-      const reader = res.body?.getReader();
-      const first = await reader?.read();
-      expect(new TextDecoder().decode(first?.value)).toMatch(/retry|event: tally/);
+      const first = await res.body?.getReader().read();
+      body = new TextDecoder().decode(first?.value);
     } else {
-      expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-      await res.text();
+      body = await res.text();
     }
     controller.abort();
-    return res.status;
+    return {
+      statusCode: res.status,
+      headers: Object.fromEntries(res.headers),
+      body,
+      json: () => JSON.parse(body)
+    };
   }
 
-  for (const [name, rows] of Object.entries(MATRIX)) {
-    it(`${name}: allows and denies exactly as the matrix says`, async () => {
-      const endpoint = ENDPOINTS[name];
-      if (!endpoint) throw new Error(`no request for ${name}`);
-      const method = endpoint.route.split(' ')[0];
-      const actual: string[] = [];
-      const wrong: string[] = [];
-      for (const kind of KINDS) {
-        const statuses: number[] = [];
-        let shared: Fixture | undefined;
-        for (const persona of PERSONAS) {
-          const fresh = method !== 'GET' || endpoint.prepare !== undefined;
-          const f =
-            fresh || !shared
-              ? await fixture(kind, { noOpenRound: endpoint.noOpenRound ?? false })
-              : shared;
-          if (!fresh) shared = f;
-          const userId = userOf(persona);
-          await endpoint.prepare?.(f, userId);
-          const before = await snapshot(f);
-          const label = `${name} ${kind.visibility} ${persona}`;
-          const options = endpoint.request(f);
-          if (endpoint.stream) {
-            statuses.push(await streamStatus(options.url, persona));
-            continue;
-          }
-          const res = await t.request({ ...options, ...sessionOf(users, persona) });
-          if (res.statusCode >= 500) throw new Error(`${label}: ${res.body}`);
-          statuses.push(res.statusCode);
-          const allowed = res.statusCode < 400;
-          try {
-            if (!allowed) {
-              expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-            } else {
-              endpoint.check?.(f, res);
-            }
-            if (allowed && method !== 'GET') {
-              if (!userId || !endpoint.effect) throw new Error('allowed without an effect check');
-              await endpoint.effect(f, userId);
-            } else {
-              expect(await snapshot(f), 'nothing changed').toEqual(before);
-            }
-          } catch (error) {
-            wrong.push(`${label}: ${error instanceof Error ? error.message : String(error)}`);
-          }
-        }
-        actual.push(statuses.join(' '));
-      }
-      expect({ statuses: actual, wrong }).toEqual({ statuses: rows, wrong: [] });
-    }, 120_000);
-  }
+  itChecksMatrix(
+    MATRIX,
+    ENDPOINTS,
+    {
+      app,
+      columns: PERSONAS,
+      fixture: (kind, endpoint) => fixture(kind, { noOpenRound: endpoint.noOpenRound ?? false }),
+      snapshot,
+      userOf,
+      send: (endpoint, f, persona) =>
+        endpoint.stream
+          ? overSocket(endpoint.request(f).url, persona)
+          : t.request({ ...endpoint.request(f), ...sessionOf(users, persona) })
+    },
+    120_000
+  );
 });

@@ -7,19 +7,21 @@ import { findMeeting } from '../../../services/event.service.ts';
 import { findGroupById, type Group, viewerOf } from '../../../services/group.service.ts';
 import {
   acceptsVotes,
-  closeVotingRound,
   currentRound,
   decodeRoundCursor,
   encodeRoundCursor,
   findRound,
   listRounds,
   openRound,
-  overrideRound,
   roundChannel,
-  type RoundDeps,
   VoteError,
   type VotingRound
 } from '../../../services/voting/round.service.ts';
+import {
+  closeVotingRound,
+  overrideRound,
+  type RoundDeps
+} from '../../../services/voting/round-close.service.ts';
 import {
   myVotes,
   roundTally,
