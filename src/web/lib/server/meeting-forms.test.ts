@@ -33,7 +33,7 @@ describe('series topic vote', () => {
     expect(body.votingClosesHours).toBeUndefined();
   });
 
-  it('fills the form from a series, with defaults when the API sends none', () => {
+  it('fills the form from a series, with its topic-vote setting', () => {
     const series = {
       title: 'Guild meeting',
       description: '',
@@ -49,7 +49,9 @@ describe('series topic vote', () => {
       },
       venueId: null,
       capacity: null,
-      guestLimit: 0
+      guestLimit: 0,
+      votingRounds: false,
+      votingClosesHours: 24
     } as unknown as Series;
     expect(
       seriesFormValues({ ...series, votingRounds: true, votingClosesHours: 12 })
