@@ -1,4 +1,3 @@
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { beforeAll, expect, it } from 'vitest';
 import { createPersonalFeed } from '../../../services/calendar/personal-feed.service.ts';
 import { createMeeting } from '../../../services/event.service.ts';
@@ -15,7 +14,14 @@ import {
   type PersonaUsers,
   sessionOf
 } from '../../../test/personas.ts';
-import { describeWithApp, type RequestOptions, type TestApp } from '../../../test/test-app.ts';
+import {
+  expectMatrixCoversRoutes,
+  itChecksMatrix,
+  type Matrix,
+  type MatrixEndpoint,
+  type MatrixResponse
+} from '../../../test/permission-matrix.ts';
+import { describeWithApp, type TestApp } from '../../../test/test-app.ts';
 
 /** The matrix' columns: the personas, then a read-only and a read-write API token of `member`. */
 const COLUMNS = [...PERSONAS, 'read-token', 'write-token'] as const;
@@ -35,7 +41,7 @@ const RUNNERS: readonly Column[] = ['host', 'organizer', 'owner', 'admin'];
  * an active membership (instance admins are not members). Writes with a read-only token are a 403,
  * and the personal calendar feed is managed in a browser session only.
  */
-const MATRIX: Record<string, [string, string, string]> = {
+const MATRIX: Matrix = {
   'GET group events': [
     '200 200 200 200 200 200 200 200 404 200 200',
     '404 404 404 200 200 200 200 200 404 200 200',
@@ -193,18 +199,9 @@ interface Fixture {
   feedSecret: string;
 }
 
-interface Endpoint {
-  /** The route as the app registers it: `METHOD /api/v1/...`. */
-  route: string;
-  request(f: Fixture): Omit<RequestOptions, 'cookie' | 'token'>;
+interface Endpoint extends MatrixEndpoint<Fixture, Column> {
   /** The fixture needs a series. */
   series?: boolean;
-  /** Run before the request, as the column's user (null: anonymous). */
-  prepare?(f: Fixture, userId: string | null): Promise<void>;
-  /** What a 2xx answer holds. */
-  check?(f: Fixture, res: LightMyRequestResponse, column: Column): void;
-  /** What an allowed write changed. */
-  effect?(f: Fixture, userId: string): Promise<void>;
 }
 
 /** `YYYY-MM-DD`, `days` from today. */
@@ -234,26 +231,9 @@ function unfold(text: string): string {
   return text.replace(/\r?\n[ \t]/g, '');
 }
 
-/** Every (method, path) the app serves, from its route tree (HEAD is added by Fastify). */
-function servedRoutes(app: FastifyInstance): string[] {
-  const routes: string[] = [];
-  const stack: string[] = [];
-  for (const line of app.printRoutes({ commonPrefix: false }).split('\n')) {
-    const m = /^([│ ]*)[├└]── (.+?)(?: \(([^)]*)\))?$/.exec(line);
-    if (!m) continue;
-    const depth = (m[1] ?? '').length / 4;
-    const path = (stack[depth - 1] ?? '') + (m[2] ?? '');
-    stack.length = depth;
-    stack.push(path);
-    for (const method of m[3]?.split(', ') ?? []) {
-      if (method !== 'HEAD') routes.push(`${method} ${path}`);
-    }
-  }
-  return routes;
-}
-
+/** Meeting routes; a meeting's agenda is in the talk matrix (talks.permissions.int.test.ts). */
 const MEETING_ROUTE =
-  /^\S+ \/api\/v1\/(?:events|series|calendar|me\/events|me\/calendar-feed|groups\/:slug\/(?:events|series|calendar\.ics|events\.atom))(?:[/.]|$)/;
+  /^\S+ \/api\/v1\/(?!events\/:id\/agenda(?:\/|$))(?:events|series|calendar|me\/events|me\/calendar-feed|groups\/:slug\/(?:events|series|calendar\.ics|events\.atom))(?:[/.]|$)/;
 
 describeWithApp('meeting permission matrix', (app) => {
   let t: TestApp;
@@ -427,7 +407,7 @@ describeWithApp('meeting permission matrix', (app) => {
     if (userId)
       await respond(t.testDb.db, t.queue, f.meetingId, userId, { going: true, guests: 0 });
   };
-  const ids = (res: LightMyRequestResponse) =>
+  const ids = (res: MatrixResponse) =>
     res.json<{ items: { id: string }[] }>().items.map((i) => i.id);
 
   const ENDPOINTS: Record<string, Endpoint> = {
@@ -728,59 +708,17 @@ describeWithApp('meeting permission matrix', (app) => {
   };
 
   it('has a matrix row for every meeting endpoint the app serves', () => {
-    expect(Object.keys(ENDPOINTS).sort()).toEqual(Object.keys(MATRIX).sort());
-    const served = servedRoutes(t.app).filter((r) => MEETING_ROUTE.test(r));
-    expect(served.length).toBeGreaterThanOrEqual(25); // the route tree was read
-    const covered = new Set(Object.values(ENDPOINTS).map((e) => e.route));
-    expect(served.filter((r) => !covered.has(r)).sort(), 'routes without a row').toEqual([]);
-    expect([...covered].filter((r) => !served.includes(r)).sort(), 'rows of no route').toEqual([]);
+    expectMatrixCoversRoutes(t.app, MATRIX, ENDPOINTS, { match: MEETING_ROUTE, atLeast: 25 });
   });
 
-  for (const [name, rows] of Object.entries(MATRIX)) {
-    it(`${name}: allows and denies exactly as the matrix says`, async () => {
-      const endpoint = ENDPOINTS[name];
-      if (!endpoint) throw new Error(`no request for ${name}`);
-      const method = endpoint.route.split(' ')[0];
-      const actual: string[] = [];
-      /** Answers and effects that were not as expected, by cell, so one run shows them all. */
-      const wrong: string[] = [];
-      for (const kind of KINDS) {
-        const statuses: number[] = [];
-        let shared: Fixture | undefined;
-        for (const column of COLUMNS) {
-          // Writes and prepared reads each get their own group, so nothing leaks between cells.
-          const fresh = method !== 'GET' || endpoint.prepare !== undefined;
-          const f = fresh || !shared ? await fixture(kind, { series: !!endpoint.series }) : shared;
-          if (!fresh) shared = f;
-          const userId = userOf(column);
-          await endpoint.prepare?.(f, userId);
-          const before = await snapshot(f);
-          const res = await t.request({ ...endpoint.request(f), ...credentials(column) });
-          const label = `${name} ${kind.visibility} ${column}`;
-          if (res.statusCode >= 500) throw new Error(`${label}: ${res.body}`);
-          statuses.push(res.statusCode);
-          const allowed = res.statusCode < 400;
-          try {
-            if (!allowed) {
-              expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-            } else {
-              endpoint.check?.(f, res, column);
-            }
-            if (allowed && method !== 'GET') {
-              if (!userId || !endpoint.effect) throw new Error('allowed without an effect check');
-              await endpoint.effect(f, userId);
-            } else {
-              expect(await snapshot(f), 'nothing changed').toEqual(before);
-            }
-          } catch (error) {
-            wrong.push(`${label}: ${error instanceof Error ? error.message : String(error)}`);
-          }
-        }
-        actual.push(statuses.join(' '));
-      }
-      expect({ statuses: actual, wrong }).toEqual({ statuses: rows, wrong: [] });
-    });
-  }
+  itChecksMatrix(MATRIX, ENDPOINTS, {
+    app,
+    columns: COLUMNS,
+    fixture: (kind, endpoint) => fixture(kind, { series: !!endpoint.series }),
+    snapshot,
+    userOf,
+    credentials
+  });
 
   /** Fetches a URL as someone and tells whether the body holds the online link. */
   async function shows(f: Fixture, who: Who, url: string): Promise<boolean> {

@@ -9,7 +9,6 @@ import {
   addMemberships,
   buildPersonas,
   type GroupKindCase,
-  KINDS,
   PERSONA_MEMBERSHIPS,
   PERSONAS,
   type Persona,

@@ -1,4 +1,3 @@
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { beforeAll, expect, it } from 'vitest';
 import { createMeeting } from '../../../services/event.service.ts';
 import { createGroup } from '../../../services/group.service.ts';
@@ -8,12 +7,18 @@ import {
   addMemberships,
   buildPersonas,
   type GroupKindCase,
-  KINDS,
   PERSONA_MEMBERSHIPS,
   type PersonaUsers,
   sessionOf
 } from '../../../test/personas.ts';
-import { describeWithApp, type RequestOptions, type TestApp } from '../../../test/test-app.ts';
+import {
+  expectMatrixCoversRoutes,
+  itChecksMatrix,
+  type Matrix,
+  type MatrixEndpoint,
+  type MatrixResponse
+} from '../../../test/permission-matrix.ts';
+import { describeWithApp, type TestApp } from '../../../test/test-app.ts';
 
 /**
  * The matrix' columns: the personas, with `submitter` (an active member who proposed the
@@ -47,7 +52,7 @@ const DECIDERS: readonly Column[] = ['organizer', 'owner', 'admin'];
  * Proposing needs an active membership (instance admins are not members); deciding talks and
  * managing speakers needs organizer, owner or admin; the agenda belongs to hosts and up.
  */
-const MATRIX: Record<string, [string, string, string]> = {
+const MATRIX: Matrix = {
   'GET talks': [
     '200 200 200 200 200 200 200 200 200 404',
     '404 404 404 200 200 200 200 200 200 404',
@@ -166,33 +171,7 @@ interface Fixture {
   invitedSpeakerId: string;
 }
 
-interface Endpoint {
-  /** The route as the app registers it: `METHOD /api/v1/...`. */
-  route: string;
-  request(f: Fixture): Omit<RequestOptions, 'cookie' | 'token'>;
-  /** What a 2xx answer holds. */
-  check?(f: Fixture, res: LightMyRequestResponse, column: Column): void;
-  /** What an allowed write changed. */
-  effect?(f: Fixture, userId: string): Promise<void>;
-}
-
-/** Every (method, path) the app serves, from its route tree (HEAD is added by Fastify). */
-function servedRoutes(app: FastifyInstance): string[] {
-  const routes: string[] = [];
-  const stack: string[] = [];
-  for (const line of app.printRoutes({ commonPrefix: false }).split('\n')) {
-    const m = /^([│ ]*)[├└]── (.+?)(?: \(([^)]*)\))?$/.exec(line);
-    if (!m) continue;
-    const depth = (m[1] ?? '').length / 4;
-    const path = (stack[depth - 1] ?? '') + (m[2] ?? '');
-    stack.length = depth;
-    stack.push(path);
-    for (const method of m[3]?.split(', ') ?? []) {
-      if (method !== 'HEAD') routes.push(`${method} ${path}`);
-    }
-  }
-  return routes;
-}
+type Endpoint = MatrixEndpoint<Fixture, Column>;
 
 const TALK_ROUTE =
   /^\S+ \/api\/v1\/(?:groups\/:slug\/(?:talks|speakers)|events\/:id\/agenda)(?:\/|$)/;
@@ -309,7 +288,7 @@ describeWithApp('talk, speaker and agenda permission matrix', (app) => {
         .orderBy('position')
         .execute()
     ).map((r) => r.talk_id);
-  const ids = (res: LightMyRequestResponse) =>
+  const ids = (res: MatrixResponse) =>
     res.json<{ items: { id: string }[] }>().items.map((i) => i.id);
   const talkUrl = (f: Fixture, id: string, rest = '') =>
     `/api/v1/groups/${f.slug}/talks/${id}${rest}`;
@@ -577,56 +556,15 @@ describeWithApp('talk, speaker and agenda permission matrix', (app) => {
   };
 
   it('has a matrix row for every talk, speaker and agenda endpoint the app serves', () => {
-    expect(Object.keys(ENDPOINTS).sort()).toEqual(Object.keys(MATRIX).sort());
-    const served = servedRoutes(t.app).filter((r) => TALK_ROUTE.test(r));
-    expect(served.length).toBeGreaterThanOrEqual(14); // the route tree was read
-    const covered = new Set(Object.values(ENDPOINTS).map((e) => e.route));
-    expect(served.filter((r) => !covered.has(r)).sort(), 'routes without a row').toEqual([]);
-    expect([...covered].filter((r) => !served.includes(r)).sort(), 'rows of no route').toEqual([]);
+    expectMatrixCoversRoutes(t.app, MATRIX, ENDPOINTS, { match: TALK_ROUTE, atLeast: 14 });
   });
 
-  for (const [name, rows] of Object.entries(MATRIX)) {
-    it(`${name}: allows and denies exactly as the matrix says`, async () => {
-      const endpoint = ENDPOINTS[name];
-      if (!endpoint) throw new Error(`no request for ${name}`);
-      const method = endpoint.route.split(' ')[0];
-      const actual: string[] = [];
-      /** Answers and effects that were not as expected, by cell, so one run shows them all. */
-      const wrong: string[] = [];
-      for (const kind of KINDS) {
-        const statuses: number[] = [];
-        let shared: Fixture | undefined;
-        for (const column of COLUMNS) {
-          // Writes each get their own group, so nothing leaks between cells.
-          const fresh = method !== 'GET';
-          const f = fresh || !shared ? await fixture(kind) : shared;
-          if (!fresh) shared = f;
-          const userId = userOf(column);
-          const before = await snapshot(f);
-          const res = await t.request({ ...endpoint.request(f), ...sessionOf(users, column) });
-          const label = `${name} ${kind.visibility} ${column}`;
-          if (res.statusCode >= 500) throw new Error(`${label}: ${res.body}`);
-          statuses.push(res.statusCode);
-          const allowed = res.statusCode < 400;
-          try {
-            if (!allowed) {
-              expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-            } else {
-              endpoint.check?.(f, res, column);
-            }
-            if (allowed && method !== 'GET') {
-              if (!userId || !endpoint.effect) throw new Error('allowed without an effect check');
-              await endpoint.effect(f, userId);
-            } else {
-              expect(await snapshot(f), 'nothing changed').toEqual(before);
-            }
-          } catch (error) {
-            wrong.push(`${label}: ${error instanceof Error ? error.message : String(error)}`);
-          }
-        }
-        actual.push(statuses.join(' '));
-      }
-      expect({ statuses: actual, wrong }).toEqual({ statuses: rows, wrong: [] });
-    });
-  }
+  itChecksMatrix(MATRIX, ENDPOINTS, {
+    app,
+    columns: COLUMNS,
+    fixture,
+    snapshot,
+    userOf,
+    credentials: (column) => sessionOf(users, column)
+  });
 });

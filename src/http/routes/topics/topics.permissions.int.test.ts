@@ -1,18 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { beforeAll, expect, it } from 'vitest';
 import { createGroup } from '../../../services/group.service.ts';
 import {
   addMemberships,
   buildPersonas,
   type GroupKindCase,
-  KINDS,
   PERSONA_MEMBERSHIPS,
   PERSONAS,
   type PersonaUsers,
   sessionOf
 } from '../../../test/personas.ts';
-import { describeWithApp, type RequestOptions, type TestApp } from '../../../test/test-app.ts';
+import {
+  expectMatrixCoversRoutes,
+  itChecksMatrix,
+  type Matrix,
+  type MatrixEndpoint,
+  type MatrixResponse
+} from '../../../test/permission-matrix.ts';
+import { describeWithApp, type TestApp } from '../../../test/test-app.ts';
 
 /** The matrix' columns: the personas, then `proposer`, the active member who proposed the topic. */
 const COLUMNS = [...PERSONAS, 'proposer'] as const;
@@ -34,7 +39,7 @@ const MEMBERS: readonly Column[] = ['member', 'host', 'organizer', 'owner', 'pro
  * a comment is deleted by its author (here the proposer) or them. Writing to a topic of a group
  * one may not read is a 404; proposing in a group one may see but not read is a 403.
  */
-const MATRIX: Record<string, [string, string, string]> = {
+const MATRIX: Matrix = {
   'GET topics': [
     '200 200 200 200 200 200 200 200 404 200',
     '404 404 404 200 200 200 200 200 404 200',
@@ -105,33 +110,7 @@ interface Fixture {
   commentId: string;
 }
 
-interface Endpoint {
-  /** The route as the app registers it: `METHOD /api/v1/...`. */
-  route: string;
-  request(f: Fixture): Omit<RequestOptions, 'cookie' | 'token'>;
-  /** What a 2xx answer holds. */
-  check?(f: Fixture, res: LightMyRequestResponse, column: Column): void;
-  /** What an allowed write changed. */
-  effect?(f: Fixture, userId: string): Promise<void>;
-}
-
-/** Every (method, path) the app serves, from its route tree (HEAD is added by Fastify). */
-function servedRoutes(app: FastifyInstance): string[] {
-  const routes: string[] = [];
-  const stack: string[] = [];
-  for (const line of app.printRoutes({ commonPrefix: false }).split('\n')) {
-    const m = /^([│ ]*)[├└]── (.+?)(?: \(([^)]*)\))?$/.exec(line);
-    if (!m) continue;
-    const depth = (m[1] ?? '').length / 4;
-    const path = (stack[depth - 1] ?? '') + (m[2] ?? '');
-    stack.length = depth;
-    stack.push(path);
-    for (const method of m[3]?.split(', ') ?? []) {
-      if (method !== 'HEAD') routes.push(`${method} ${path}`);
-    }
-  }
-  return routes;
-}
+type Endpoint = MatrixEndpoint<Fixture, Column>;
 
 const TOPIC_ROUTE = /^\S+ \/api\/v1\/groups\/:slug\/topics(?:\/|$)/;
 
@@ -306,7 +285,7 @@ describeWithApp('topic permission matrix', (app) => {
       .map((a) => a.action)
       .filter((a) => a.startsWith('topic.'));
   const base = (f: Fixture, tail = '') => `/api/v1/groups/${f.slug}/topics${tail}`;
-  const ids = (res: LightMyRequestResponse) =>
+  const ids = (res: MatrixResponse) =>
     res.json<{ items: { id: string }[] }>().items.map((i) => i.id);
 
   const ENDPOINTS: Record<string, Endpoint> = {
@@ -468,55 +447,15 @@ describeWithApp('topic permission matrix', (app) => {
   };
 
   it('has a matrix row for every topic endpoint the app serves', () => {
-    expect(Object.keys(ENDPOINTS).sort()).toEqual(Object.keys(MATRIX).sort());
-    const served = servedRoutes(t.app).filter((r) => TOPIC_ROUTE.test(r));
-    expect(served.length).toBeGreaterThanOrEqual(11); // the route tree was read
-    const covered = new Set(Object.values(ENDPOINTS).map((e) => e.route));
-    expect(served.filter((r) => !covered.has(r)).sort(), 'routes without a row').toEqual([]);
-    expect([...covered].filter((r) => !served.includes(r)).sort(), 'rows of no route').toEqual([]);
+    expectMatrixCoversRoutes(t.app, MATRIX, ENDPOINTS, { match: TOPIC_ROUTE, atLeast: 11 });
   });
 
-  for (const [name, rows] of Object.entries(MATRIX)) {
-    it(`${name}: allows and denies exactly as the matrix says`, async () => {
-      const endpoint = ENDPOINTS[name];
-      if (!endpoint) throw new Error(`no request for ${name}`);
-      const method = endpoint.route.split(' ')[0];
-      const actual: string[] = [];
-      /** Answers and effects that were not as expected, by cell, so one run shows them all. */
-      const wrong: string[] = [];
-      for (const kind of KINDS) {
-        const statuses: number[] = [];
-        let shared: Fixture | undefined;
-        for (const column of COLUMNS) {
-          // Each write gets its own group, so nothing leaks between cells.
-          const f = method !== 'GET' || !shared ? await fixture(kind) : shared;
-          if (method === 'GET') shared = f;
-          const userId = userOf(column);
-          const before = await snapshot(f);
-          const res = await t.request({ ...endpoint.request(f), ...sessionOf(users, column) });
-          const label = `${name} ${kind.visibility} ${column}`;
-          if (res.statusCode >= 500) throw new Error(`${label}: ${res.body}`);
-          statuses.push(res.statusCode);
-          const allowed = res.statusCode < 400;
-          try {
-            if (!allowed) {
-              expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-            } else {
-              endpoint.check?.(f, res, column);
-            }
-            if (allowed && method !== 'GET') {
-              if (!userId || !endpoint.effect) throw new Error('allowed without an effect check');
-              await endpoint.effect(f, userId);
-            } else {
-              expect(await snapshot(f), 'nothing changed').toEqual(before);
-            }
-          } catch (error) {
-            wrong.push(`${label}: ${error instanceof Error ? error.message : String(error)}`);
-          }
-        }
-        actual.push(statuses.join(' '));
-      }
-      expect({ statuses: actual, wrong }).toEqual({ statuses: rows, wrong: [] });
-    });
-  }
+  itChecksMatrix(MATRIX, ENDPOINTS, {
+    app,
+    columns: COLUMNS,
+    fixture,
+    snapshot,
+    userOf,
+    credentials: (column) => sessionOf(users, column)
+  });
 });

@@ -2,23 +2,30 @@ import { beforeAll, expect, it } from 'vitest';
 import { createGroup } from '../../../services/group.service.ts';
 import { createVenue, getVenue, listVenues } from '../../../services/venue.service.ts';
 import {
+  expectMatrixCoversRoutes,
+  itChecksMatrix,
+  type Matrix,
+  type MatrixEndpoint,
+  type MatrixResponse
+} from '../../../test/permission-matrix.ts';
+import {
   addMemberships,
   buildPersonas,
   type GroupKindCase,
-  KINDS,
   PERSONA_MEMBERSHIPS,
   PERSONAS,
+  type Persona,
   type PersonaUsers,
   sessionOf
 } from '../../../test/personas.ts';
-import { describeWithApp, type RequestOptions, type TestApp } from '../../../test/test-app.ts';
+import { describeWithApp, type TestApp } from '../../../test/test-app.ts';
 
 /**
  * Expected status per endpoint, per group kind (public/open, private/approval, hidden/invitation),
  * per persona in the order of PERSONAS. Reading follows `group.read` (404 to those who may not read
  * the group); writing needs `venue.manage` (organizers, owners, instance admins).
  */
-const MATRIX: Record<string, [string, string, string]> = {
+const MATRIX: Matrix = {
   'GET venues': [
     '200 200 200 200 200 200 200 200 404',
     '404 404 404 200 200 200 200 200 404',
@@ -51,6 +58,15 @@ const MATRIX: Record<string, [string, string, string]> = {
   ]
 };
 
+/** A group where every persona holds its role, with one venue named `Original`. */
+interface Fixture {
+  slug: string;
+  groupId: string;
+  venueId: string;
+}
+
+const VENUE_ROUTE = /^\S+ \/api\/v1\/groups\/:slug\/venues(?:\/|$)/;
+
 describeWithApp('venue permission matrix', (app) => {
   let t: TestApp;
   let users: PersonaUsers;
@@ -61,10 +77,7 @@ describeWithApp('venue permission matrix', (app) => {
     users = await buildPersonas(t);
   });
 
-  /** A fresh group where every persona holds its role, with one venue. */
-  async function freshGroup(
-    kind: GroupKindCase
-  ): Promise<{ slug: string; groupId: string; venueId: string }> {
+  async function fixture(kind: GroupKindCase): Promise<Fixture> {
     counter += 1;
     const group = await createGroup(t.testDb.db, users.owner.id, {
       slug: `venue-matrix-${counter}`,
@@ -82,90 +95,88 @@ describeWithApp('venue permission matrix', (app) => {
     return { slug: group.slug, groupId: group.id, venueId: venue.id };
   }
 
-  const requests: Record<
-    string,
-    (g: { slug: string; venueId: string }) => Omit<RequestOptions, 'cookie'>
-  > = {
-    'GET venues': (g) => ({ method: 'GET', url: `/api/v1/groups/${g.slug}/venues` }),
-    'GET venues with archived': (g) => ({
-      method: 'GET',
-      url: `/api/v1/groups/${g.slug}/venues?includeArchived=true`
-    }),
-    'GET venue': (g) => ({ method: 'GET', url: `/api/v1/groups/${g.slug}/venues/${g.venueId}` }),
-    'POST venue': (g) => ({
-      method: 'POST',
-      url: `/api/v1/groups/${g.slug}/venues`,
-      body: { name: 'Added', address: 'Side Street 2' }
-    }),
-    'PATCH venue': (g) => ({
-      method: 'PATCH',
-      url: `/api/v1/groups/${g.slug}/venues/${g.venueId}`,
-      body: { name: 'Changed' }
-    }),
-    'DELETE venue': (g) => ({
-      method: 'DELETE',
-      url: `/api/v1/groups/${g.slug}/venues/${g.venueId}`
-    })
+  /** The group's venues (archived too) and the fixture's one, to compare before and after. */
+  async function snapshot(f: Fixture) {
+    return {
+      all: await listVenues(t.testDb.db, f.groupId, { includeArchived: true }),
+      venue: await getVenue(t.testDb.db, f.groupId, f.venueId)
+    };
+  }
+
+  /** The names of the group's venues (archived too), sorted. */
+  const names = async (f: Fixture) =>
+    (await listVenues(t.testDb.db, f.groupId, { includeArchived: true })).map((v) => v.name).sort();
+  const archived = async (f: Fixture) =>
+    (await getVenue(t.testDb.db, f.groupId, f.venueId))?.archived;
+  /** What a reader gets is the venue, never more and never another group's. */
+  const onlyTheVenue = (f: Fixture, res: MatrixResponse) => {
+    const body = res.json();
+    const ids = 'items' in body ? body.items.map((v: { id: string }) => v.id) : [body.id];
+    expect(ids).toEqual([f.venueId]);
   };
 
-  /** What the group's venues must look like afterwards: changed when allowed, untouched when not. */
-  async function expectEffect(
-    endpoint: string,
-    g: { groupId: string; venueId: string },
-    allowed: boolean,
-    label: string
-  ): Promise<void> {
-    const all = await listVenues(t.testDb.db, g.groupId, { includeArchived: true });
-    const venue = await getVenue(t.testDb.db, g.groupId, g.venueId);
-    const names = all.map((v) => v.name).sort();
-    switch (endpoint) {
-      case 'POST venue':
-        expect(names, label).toEqual(allowed ? ['Added', 'Original'] : ['Original']);
-        return;
-      case 'PATCH venue':
-        expect(names, label).toEqual([allowed ? 'Changed' : 'Original']);
-        expect(venue?.archived, label).toBe(false);
-        return;
-      case 'DELETE venue':
-        expect(names, label).toEqual(['Original']);
-        expect(venue?.archived, label).toBe(allowed);
-        return;
-      default:
-        expect(names, label).toEqual(['Original']); // reading changes nothing
-        expect(venue?.archived, label).toBe(false);
+  const ENDPOINTS: Record<string, MatrixEndpoint<Fixture, Persona>> = {
+    'GET venues': {
+      route: 'GET /api/v1/groups/:slug/venues',
+      request: (f) => ({ method: 'GET', url: `/api/v1/groups/${f.slug}/venues` }),
+      check: onlyTheVenue
+    },
+    'GET venues with archived': {
+      route: 'GET /api/v1/groups/:slug/venues',
+      request: (f) => ({
+        method: 'GET',
+        url: `/api/v1/groups/${f.slug}/venues?includeArchived=true`
+      }),
+      check: onlyTheVenue
+    },
+    'GET venue': {
+      route: 'GET /api/v1/groups/:slug/venues/:id',
+      request: (f) => ({ method: 'GET', url: `/api/v1/groups/${f.slug}/venues/${f.venueId}` }),
+      check: onlyTheVenue
+    },
+    'POST venue': {
+      route: 'POST /api/v1/groups/:slug/venues',
+      request: (f) => ({
+        method: 'POST',
+        url: `/api/v1/groups/${f.slug}/venues`,
+        body: { name: 'Added', address: 'Side Street 2' }
+      }),
+      effect: async (f) => {
+        expect(await names(f)).toEqual(['Added', 'Original']);
+      }
+    },
+    'PATCH venue': {
+      route: 'PATCH /api/v1/groups/:slug/venues/:id',
+      request: (f) => ({
+        method: 'PATCH',
+        url: `/api/v1/groups/${f.slug}/venues/${f.venueId}`,
+        body: { name: 'Changed' }
+      }),
+      effect: async (f) => {
+        expect(await names(f)).toEqual(['Changed']);
+        expect(await archived(f)).toBe(false);
+      }
+    },
+    'DELETE venue': {
+      route: 'DELETE /api/v1/groups/:slug/venues/:id',
+      request: (f) => ({ method: 'DELETE', url: `/api/v1/groups/${f.slug}/venues/${f.venueId}` }),
+      effect: async (f) => {
+        expect(await names(f)).toEqual(['Original']);
+        expect(await archived(f)).toBe(true);
+      }
     }
-  }
+  };
 
   it('covers every venue endpoint', () => {
-    expect(Object.keys(requests).sort()).toEqual(Object.keys(MATRIX).sort());
+    expectMatrixCoversRoutes(t.app, MATRIX, ENDPOINTS, { match: VENUE_ROUTE, atLeast: 5 });
   });
 
-  for (const [endpoint, rows] of Object.entries(MATRIX)) {
-    it(`${endpoint}: allows and denies exactly as the matrix says`, async () => {
-      const actual: string[] = [];
-      for (const kind of KINDS) {
-        const statuses: number[] = [];
-        for (const persona of PERSONAS) {
-          const g = await freshGroup(kind); // each call on its own group: writes do not leak
-          const req = requests[endpoint]?.(g);
-          if (!req) throw new Error(endpoint);
-          const res = await t.request({ ...req, ...sessionOf(users, persona) });
-          const label = `${endpoint} ${kind.visibility} ${persona}`;
-          if (res.statusCode >= 500) throw new Error(`${label}: ${res.body}`);
-          if (res.statusCode >= 400) {
-            expect(res.headers['content-type'], label).toMatch(/^application\/problem\+json/);
-          } else if (req.method === 'GET') {
-            // What a reader gets is the venue, never more and never another group's.
-            const body = res.json();
-            const ids = 'items' in body ? body.items.map((v: { id: string }) => v.id) : [body.id];
-            expect(ids, label).toEqual([g.venueId]);
-          }
-          await expectEffect(endpoint, g, res.statusCode < 400, label);
-          statuses.push(res.statusCode);
-        }
-        actual.push(statuses.join(' '));
-      }
-      expect(actual).toEqual(rows);
-    });
-  }
+  itChecksMatrix(MATRIX, ENDPOINTS, {
+    app,
+    columns: PERSONAS,
+    fixture,
+    snapshot,
+    userOf: (p) => (p === 'anonymous' ? null : users[p].id),
+    credentials: (p) => sessionOf(users, p)
+  });
 });
