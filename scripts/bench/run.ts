@@ -2,7 +2,8 @@
 // autocannon and prints requests/s, p50 and p99 per scenario, each also as a ratio to a floor (a
 // bare Fastify route returning 20 rows from the same SQLite file). Last comes an RSVP storm: many
 // members say "going" to one meeting at the same moment; the seat and waitlist counts afterwards
-// must be exact, or the bench fails. `--json file` keeps the numbers.
+// must be exact, or the bench fails. Then a vote storm: members fire more votes than their
+// budget at once; each must end with exactly their budget (scripts/bench/vote-storm.ts). `--json file` keeps the numbers.
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -17,6 +18,7 @@ import { buildApp } from '../../src/http/app.ts';
 import { createJobQueue } from '../../src/jobs/create-job-queue.ts';
 import { createToken } from '../../src/services/token.service.ts';
 import { benchId, CITIES, generate, type GeneratedGroup, memberIds } from './generate.ts';
+import { voteStorm } from './vote-storm.ts';
 
 const { values } = parseArgs({
   options: {
@@ -29,6 +31,7 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '16' },
     'storm-requests': { type: 'string', default: '2000' },
     'storm-seats': { type: 'string', default: '100' },
+    'vote-voters': { type: 'string', default: '1000' },
     'web-build': { type: 'string', default: 'build' },
     database: { type: 'string', default: '' },
     json: { type: 'string' }
@@ -332,6 +335,18 @@ rows.push({
   non2xx: 0
 });
 
+// The vote storm: the first `vote-voters` of the same members each fire 5 votes at once with a
+// budget of 3.
+const votes = await voteStorm(db, base, stormGroup, secrets.slice(0, num(values['vote-voters'])));
+rows.push({
+  scenario: `vote storm: ${votes.voters} members × ${votes.attempts} votes at once, budget ${votes.budget}`,
+  requestsPerSecond: Math.round((votes.voters * votes.attempts) / (votes.totalMs / 1000)),
+  p50Ms: votes.p50Ms,
+  p99Ms: votes.p99Ms,
+  errors: votes.errors,
+  non2xx: 0
+});
+
 const rss = Math.round(process.memoryUsage().rss / 1024 / 1024);
 const floorRow = rows.find((r) => r.scenario.startsWith('floor'));
 console.log(
@@ -361,6 +376,11 @@ console.log(
       : `NOT EXACT (expected ${stormSeats} going, ${waiting} waitlisted, 0 errors)`)
 );
 console.log(
+  `Vote storm: ${votes.voters} members, ${votes.attempts} votes each on ${votes.attempts} topics, all in flight at once, budget ${votes.budget}; done in ${votes.totalMs} ms (slowest ${votes.maxMs} ms).\n` +
+    `  afterwards: ${votes.accepted} accepted, ${votes.refusedOverBudget} refused over budget, ${votes.errors} errors; ${votes.storedVotes} votes stored, ${votes.votersAtBudget} members at exactly ${votes.budget} — ` +
+    (votes.exact ? 'exact' : 'NOT EXACT')
+);
+console.log(
   `generation ${generateSeconds.toFixed(1)} s, start-up ${startupMs} ms (app build + listen), peak RSS ${rss} MiB (one process: generator, floor and app)`
 );
 if (values.json) {
@@ -383,7 +403,8 @@ if (values.json) {
         startupMs,
         rssMiB: rss,
         rows,
-        storm: { ...storm, exact: stormExact }
+        storm: { ...storm, exact: stormExact },
+        voteStorm: votes
       },
       null,
       2
@@ -400,5 +421,9 @@ await floorDb?.close();
 rmSync(dataDir, { recursive: true, force: true });
 if (!stormExact) {
   console.error('RSVP storm: counts are not exact — failing the bench.');
+  process.exitCode = 1;
+}
+if (!votes.exact) {
+  console.error('Vote storm: a member went over budget or a vote was lost — failing the bench.');
   process.exitCode = 1;
 }
