@@ -4,7 +4,7 @@ import type { JobQueue } from '../jobs/job-queue.ts';
 import { InProcessRealtime } from '../jobs/realtime.ts';
 import type { Group } from '../services/group.service.ts';
 import { createSpeaker } from '../services/speaker.service.ts';
-import { acceptTalk, createTalk } from '../services/talk.service.ts';
+import { acceptTalk, createTalk } from '../services/talk-write.service.ts';
 import { addComment } from '../services/topic-comment.service.ts';
 import { proposeTopic, type TopicInput } from '../services/topic.service.ts';
 import { openRound } from '../services/voting/round.service.ts';

@@ -5,7 +5,7 @@ import { agendaOf, appendAgendaItem } from '../../../services/agenda.service.ts'
 import { listAudit } from '../../../services/audit.service.ts';
 import { cancelMeeting, createMeeting } from '../../../services/event.service.ts';
 import { createGroup } from '../../../services/group.service.ts';
-import { createTalk, acceptTalk } from '../../../services/talk.service.ts';
+import { createTalk, acceptTalk } from '../../../services/talk-write.service.ts';
 import { addMemberships, type PersonaUser } from '../../../test/personas.ts';
 import { describeWithApp, type TestApp } from '../../../test/test-app.ts';
 

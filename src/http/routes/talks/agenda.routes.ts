@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { can } from '../../../domain/group-policy.ts';
-import { type Agenda, agendaOf, replaceAgenda } from '../../../services/agenda.service.ts';
+import { type Agenda, agendaOf } from '../../../services/agenda.service.ts';
+import { replaceAgenda } from '../../../services/agenda-replace.service.ts';
 import { callerOf } from '../../caller.ts';
 import type { AppContext } from '../../context.ts';
 import { problemResponses } from '../../problem.ts';

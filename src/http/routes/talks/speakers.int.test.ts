@@ -2,7 +2,7 @@ import { beforeAll, expect, it } from 'vitest';
 import { listAudit } from '../../../services/audit.service.ts';
 import { createMeeting } from '../../../services/event.service.ts';
 import { createGroup } from '../../../services/group.service.ts';
-import { acceptTalk, createTalk } from '../../../services/talk.service.ts';
+import { acceptTalk, createTalk } from '../../../services/talk-write.service.ts';
 import { addMemberships, type PersonaUser } from '../../../test/personas.ts';
 import { describeWithApp, type TestApp } from '../../../test/test-app.ts';
 

@@ -2,7 +2,7 @@ import { beforeAll, expect, it } from 'vitest';
 import { createMeeting } from '../../../services/event.service.ts';
 import { createGroup } from '../../../services/group.service.ts';
 import { createSpeaker } from '../../../services/speaker.service.ts';
-import { acceptTalk, createTalk } from '../../../services/talk.service.ts';
+import { acceptTalk, createTalk } from '../../../services/talk-write.service.ts';
 import {
   addMemberships,
   buildPersonas,

@@ -6,9 +6,6 @@ import { renderMarkdown } from '../../../domain/markdown.ts';
 import { AgendaError } from '../../../services/agenda.service.ts';
 import type { Group } from '../../../services/group.service.ts';
 import {
-  acceptTalk,
-  createTalk,
-  decideTalk,
   getTalk,
   isGiven,
   isSubmitter,
@@ -17,10 +14,15 @@ import {
   submitterMayEdit,
   type Talk,
   type TalkCursor,
-  TalkError,
+  TalkError
+} from '../../../services/talk.service.ts';
+import {
+  acceptTalk,
+  createTalk,
+  decideTalk,
   updateTalk,
   withdrawTalk
-} from '../../../services/talk.service.ts';
+} from '../../../services/talk-write.service.ts';
 import { callerOf } from '../../caller.ts';
 import type { AppContext } from '../../context.ts';
 import { jsonDates } from '../../json-dates.ts';
