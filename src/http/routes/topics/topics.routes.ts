@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { can, type Viewer } from '../../../domain/group-policy.ts';
 import { renderMarkdown } from '../../../domain/markdown.ts';
@@ -38,6 +39,9 @@ import {
   updateTopicBody
 } from './topics.schema.ts';
 
+/** A topic with its group and the caller's standing in it. */
+type TopicAccess = Awaited<ReturnType<typeof requireTopic>>;
+
 /** The wire shape of a topic as `viewer` sees it (its group is in the URL). */
 function topicJson(topic: Topic, viewer: Viewer, group: Group, history: TopicHistoryEntry[] = []) {
   const { groupId: _groupId, ...rest } = topic;
@@ -64,6 +68,30 @@ export const topicRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ctx) =
     if (round) await publishRound(ctx.realtime, round.id);
   };
   const writeResponses = problemResponses(400, 401, 403, 404, 409);
+
+  /**
+   * The chain of every change to one topic: load it as the caller sees it, check `allowed`, run
+   * `act`, answer with the topic `act` returns (a refused change maps onto its problem). Changes
+   * that take votes back (`refresh`) tell live tallies of the open round.
+   */
+  const changeTopic = async (
+    request: FastifyRequest,
+    params: { slug: string; id: string },
+    allowed: (access: TopicAccess) => boolean,
+    act: (access: TopicAccess, actorId: string) => Promise<Topic>,
+    options: { refresh?: boolean } = {}
+  ) => {
+    const access = await requireTopic(db, request, params.slug, params.id);
+    if (!allowed(access)) refuse(access.viewer);
+    try {
+      const changed = await act(access, callerOf(request).userId);
+      if (options.refresh) await refreshRound(access.group.id);
+      return topicJson(changed, access.viewer, access.group);
+    } catch (error) {
+      topicProblem(error);
+    }
+  };
+  const mayManage = ({ viewer, group }: TopicAccess) => can(viewer, group, 'topic.manage');
 
   app.get(
     '/groups/:slug/topics',
@@ -150,23 +178,13 @@ export const topicRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ctx) =
         response: { 200: topicSchema, ...writeResponses }
       }
     },
-    async (request) => {
-      const { slug, id } = request.params;
-      const { group, viewer, topic } = await requireTopic(db, request, slug, id);
-      if (!topicRights(viewer, group, topic).mayEdit) refuse(viewer);
-      try {
-        const changed = await updateTopic(
-          db,
-          group.id,
-          topic.id,
-          callerOf(request).userId,
-          request.body
-        );
-        return topicJson(changed, viewer, group);
-      } catch (error) {
-        topicProblem(error);
-      }
-    }
+    async (request) =>
+      changeTopic(
+        request,
+        request.params,
+        ({ viewer, group, topic }) => topicRights(viewer, group, topic).mayEdit,
+        ({ group, topic }, actorId) => updateTopic(db, group.id, topic.id, actorId, request.body)
+      )
   );
 
   app.post(
@@ -182,18 +200,14 @@ export const topicRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ctx) =
         response: { 200: topicSchema, ...problemResponses(401, 403, 404, 409) }
       }
     },
-    async (request) => {
-      const { slug, id } = request.params;
-      const { group, viewer, topic } = await requireTopic(db, request, slug, id);
-      if (!topicRights(viewer, group, topic).mayWithdraw) refuse(viewer);
-      try {
-        const withdrawn = await withdrawTopic(db, group.id, topic.id, callerOf(request).userId);
-        await refreshRound(group.id);
-        return topicJson(withdrawn, viewer, group);
-      } catch (error) {
-        topicProblem(error);
-      }
-    }
+    async (request) =>
+      changeTopic(
+        request,
+        request.params,
+        ({ viewer, group, topic }) => topicRights(viewer, group, topic).mayWithdraw,
+        ({ group, topic }, actorId) => withdrawTopic(db, group.id, topic.id, actorId),
+        { refresh: true }
+      )
   );
 
   app.post(
@@ -209,24 +223,15 @@ export const topicRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ctx) =
         response: { 200: topicSchema, ...writeResponses }
       }
     },
-    async (request) => {
-      const { slug, id } = request.params;
-      const { group, viewer, topic } = await requireTopic(db, request, slug, id);
-      if (!can(viewer, group, 'topic.manage')) refuse(viewer);
-      try {
-        const archived = await archiveTopic(
-          db,
-          group.id,
-          topic.id,
-          callerOf(request).userId,
-          request.body?.reason
-        );
-        await refreshRound(group.id);
-        return topicJson(archived, viewer, group);
-      } catch (error) {
-        topicProblem(error);
-      }
-    }
+    async (request) =>
+      changeTopic(
+        request,
+        request.params,
+        mayManage,
+        ({ group, topic }, actorId) =>
+          archiveTopic(db, group.id, topic.id, actorId, request.body?.reason),
+        { refresh: true }
+      )
   );
 
   app.post(
@@ -243,24 +248,15 @@ export const topicRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ctx) =
         response: { 200: topicSchema, ...writeResponses }
       }
     },
-    async (request) => {
-      const { slug, id } = request.params;
-      const { group, viewer, topic } = await requireTopic(db, request, slug, id);
-      if (!can(viewer, group, 'topic.manage')) refuse(viewer);
-      try {
-        const target = await mergeTopic(
-          db,
-          group.id,
-          topic.id,
-          request.body.into,
-          callerOf(request).userId
-        );
-        await refreshRound(group.id);
-        return topicJson(target, viewer, group);
-      } catch (error) {
-        topicProblem(error);
-      }
-    }
+    async (request) =>
+      changeTopic(
+        request,
+        request.params,
+        mayManage,
+        ({ group, topic }, actorId) =>
+          mergeTopic(db, group.id, topic.id, request.body.into, actorId),
+        { refresh: true }
+      )
   );
 
   app.post(
@@ -277,23 +273,10 @@ export const topicRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ctx) =
         response: { 200: topicSchema, ...writeResponses }
       }
     },
-    async (request) => {
-      const { slug, id } = request.params;
-      const { group, viewer, topic } = await requireTopic(db, request, slug, id);
-      if (!can(viewer, group, 'topic.manage')) refuse(viewer);
-      try {
-        const discussed = await markDiscussed(
-          db,
-          group.id,
-          topic.id,
-          callerOf(request).userId,
-          request.body
-        );
-        return topicJson(discussed, viewer, group);
-      } catch (error) {
-        topicProblem(error);
-      }
-    }
+    async (request) =>
+      changeTopic(request, request.params, mayManage, ({ group, topic }, actorId) =>
+        markDiscussed(db, group.id, topic.id, actorId, request.body)
+      )
   );
 
   await app.register(topicCommentRoutes, ctx);
