@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { randomUUID } from 'node:crypto';
-import { createVerifiedAccount } from './support/accounts.ts';
+import { newAccount } from './support/accounts.ts';
 import {
   acceptTalk,
   chatCommand,
@@ -12,7 +12,7 @@ import {
   postTalk,
   postTopic
 } from './support/practice.ts';
-import { ADMIN_STATE } from './support/admin.ts';
+import { ADMIN_STATE, createAdmin } from './support/admin.ts';
 import { BASE_URL } from './support/server.ts';
 import { SIGNED_IN_STATE } from './support/session.ts';
 
@@ -43,8 +43,7 @@ async function propose(
 }
 
 test('a practice group votes its topics onto the agenda: with and without JavaScript, live for everyone watching', async ({
-  browser,
-  request
+  browser
 }) => {
   const id = randomUUID().slice(0, 8);
   const slug = `practice-${id}`;
@@ -53,8 +52,7 @@ test('a practice group votes its topics onto the agenda: with and without JavaSc
   const talkTitle = `Testing with fast-check ${id}`;
 
   // The organizer is the account the setup logged in, member A the instance admin (browsing
-  // without JavaScript: plain forms and redirects only), member B a new account: few sign-ups and
-  // verifications, which are rate limited for the whole run.
+  // without JavaScript: plain forms and redirects only), member B a new account.
   const organizerContext = await browser.newContext({ storageState: SIGNED_IN_STATE });
   await postPracticeGroup(organizerContext.request, { slug, name: `Platform Guild ${id}` });
   const meetingId = await postMeeting(organizerContext.request, slug, meetingTitle, 14);
@@ -62,10 +60,11 @@ test('a practice group votes its topics onto the agenda: with and without JavaSc
     storageState: ADMIN_STATE,
     javaScriptEnabled: false
   });
-  const bContext = await loggedInContext(
-    browser,
-    await createVerifiedAccount(request, 'practice-b')
-  );
+  // Member B is made verified by the CLI (as a second instance admin, who joins as an ordinary
+  // member): every sign-up verification of the whole run shares one rate limit.
+  const memberB = newAccount('practice-b');
+  await createAdmin(memberB);
+  const bContext = await loggedInContext(browser, memberB);
   await joinGroup(aContext.request, slug);
   await joinGroup(bContext.request, slug);
   const topicsPath = `/groups/${slug}/topics`;
