@@ -10,13 +10,7 @@ import {
   insertionIndex,
   minutesBetween
 } from '../domain/agenda.ts';
-
-/** A person on the wire: display name and handle of an account. */
-export interface Person {
-  id: string;
-  displayName: string;
-  handle: string;
-}
+import type { Person } from './person.service.ts';
 
 /** One item of a meeting's agenda, with what it refers to. */
 export interface AgendaItem {

@@ -3,7 +3,7 @@ import { type Kysely, type Updateable, sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { Database, SpeakersTable } from '../db/schema.ts';
 import { toDate } from '../db/values.ts';
-import type { Person } from './agenda.service.ts';
+import type { Person } from './person.service.ts';
 import { recordAudit } from './audit.service.ts';
 
 /** Someone who gives talks in a group: a member, or an invited guest without an account here. */

@@ -2,7 +2,7 @@ import { type Kysely, sql, type SqlBool } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { Database } from '../db/schema.ts';
 import { toDate } from '../db/values.ts';
-import { type Person } from './agenda.service.ts';
+import type { Person } from './person.service.ts';
 
 /** How much a talk expects of its audience. */
 export const TALK_LEVELS = ['beginner', 'intermediate', 'advanced'] as const;

@@ -6,11 +6,11 @@ import { toDate } from '../db/values.ts';
 import { writeTransaction } from '../db/write-transaction.ts';
 import {
   COMMENTABLE_STATUSES,
-  type Person,
   type TopicCursor,
   TopicError,
   type TopicStatus
 } from './topic.service.ts';
+import type { Person } from './person.service.ts';
 
 /** A member's comment on a topic (markdown). */
 export interface TopicComment {

@@ -5,6 +5,7 @@ import type { Database } from '../db/schema.ts';
 import { parseJsonList, toDate } from '../db/values.ts';
 import { can, type JoinPolicy, type Viewer, type Visibility } from '../domain/group-policy.ts';
 import { pickTopics } from '../domain/voting.ts';
+import type { Person } from './person.service.ts';
 
 /** Where a topic stands: open → scheduled (for a meeting) → discussed, or archived / withdrawn. */
 export const TOPIC_STATUSES = ['open', 'scheduled', 'discussed', 'archived', 'withdrawn'] as const;
@@ -12,13 +13,6 @@ export type TopicStatus = (typeof TOPIC_STATUSES)[number];
 /** `present`: the proposer can present it; `explain`: they want someone to explain it. */
 export const TOPIC_WANTS = ['present', 'explain'] as const;
 export type TopicWants = (typeof TOPIC_WANTS)[number];
-
-/** A person on the wire: the display name and handle of an account. */
-export interface Person {
-  id: string;
-  displayName: string;
-  handle: string;
-}
 
 /** A link added to a discussed topic. */
 export interface TopicLink {

@@ -55,6 +55,13 @@ export interface CreatedToken {
   secret: string;
 }
 
+/** A person on the wire; null where the account is gone. */
+export interface Person {
+  id: string;
+  displayName: string;
+  handle: string;
+}
+
 /** RFC 9457 problem details, as every API error is shaped. */
 export interface Problem {
   type: string;

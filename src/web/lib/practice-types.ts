@@ -2,12 +2,9 @@
 // round and chat-link pages read. The API's zod schemas are the source of truth; these mirror the
 // parts the pages use.
 
-/** A person on the wire; null where the account is gone. */
-export interface Person {
-  id: string;
-  displayName: string;
-  handle: string;
-}
+import type { Person } from './api-types.ts';
+
+export type { Person };
 
 export const TOPIC_STATUSES = ['open', 'scheduled', 'discussed', 'archived', 'withdrawn'] as const;
 export type TopicStatus = (typeof TOPIC_STATUSES)[number];

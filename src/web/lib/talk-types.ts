@@ -1,12 +1,9 @@
 // Wire shapes of the talks, speakers and agenda API that the talk, speaker and agenda pages read.
 // The API's zod schemas are the source of truth; these mirror the parts the pages use.
 
-/** A person on the wire; null where the account is gone. */
-export interface Person {
-  id: string;
-  displayName: string;
-  handle: string;
-}
+import type { Person } from './api-types.ts';
+
+export type { Person };
 
 export const TALK_STATUSES = ['proposed', 'accepted', 'declined', 'later', 'withdrawn'] as const;
 export type TalkStatus = (typeof TALK_STATUSES)[number];

@@ -14,6 +14,7 @@ import {
 import { myVotes, tallyOf } from '../../../services/voting/vote.service.ts';
 import { jsonDates } from '../../json-dates.ts';
 import { fieldProblem, Problem } from '../../problem.ts';
+import { findPerson } from '../../../services/person.service.ts';
 
 /** Field messages (`validation.*`) of the refusals that are about an input field. */
 const FIELD_MESSAGE: Partial<Record<VoteError['problem'], string>> = {
@@ -67,16 +68,6 @@ export async function requireRoundAccess(
   return { round, group, viewer };
 }
 
-async function personOf(db: Db, userId: string | null) {
-  if (!userId) return null;
-  const row = await db.kysely
-    .selectFrom('users')
-    .select(['id', 'name', 'handle'])
-    .where('id', '=', userId)
-    .executeTakeFirst();
-  return row ? { id: row.id, displayName: row.name, handle: row.handle } : null;
-}
-
 /** A round as the viewer sees it: the tally unless hidden while open, their own dots. */
 export async function roundJson(db: Db, { round, group, viewer }: RoundAccess, now = new Date()) {
   const meeting = await findMeeting(db, round.eventId);
@@ -102,7 +93,7 @@ export async function roundJson(db: Db, { round, group, viewer }: RoundAccess, n
     override: round.override
       ? {
           reason: round.override.reason,
-          by: await personOf(db, round.override.byId),
+          by: await findPerson(db, round.override.byId),
           at: round.override.at
         }
       : null,
