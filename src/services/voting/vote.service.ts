@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import type { Database } from '../../db/schema.ts';
+import { readSnapshot } from '../../db/read-snapshot.ts';
 import { writeTransaction } from '../../db/write-transaction.ts';
 import { checkVote, closeRound, type Ranked } from '../../domain/voting.ts';
 import type { Realtime } from '../../jobs/realtime.ts';
@@ -96,13 +97,15 @@ export async function roundTally(db: Db, roundId: string): Promise<RoundTally | 
 /** The public tally of a loaded round. */
 export async function tallyOf(db: Db, round: VotingRound): Promise<RoundTally> {
   const shown = tallyShown(round);
-  return {
+  // One snapshot for the count and the ranking, so a vote committed between the two reads
+  // never shows in one and not the other.
+  return readSnapshot(db, async (reader) => ({
     roundId: round.id,
     status: round.status,
     closed: round.status === 'closed',
-    voters: await voterCount(db, round.id),
+    voters: await voterCount(reader, round.id),
     tally: shown
-      ? (await roundStandings(db, round)).map((s) => ({
+      ? (await roundStandings(reader, round)).map((s) => ({
           topicId: s.id,
           title: s.title,
           votes: s.votes,
@@ -110,7 +113,7 @@ export async function tallyOf(db: Db, round: VotingRound): Promise<RoundTally> {
           picked: s.picked
         }))
       : null
-  };
+  }));
 }
 
 /** A member's dots in a round, by topic id, and how many they have left. */
