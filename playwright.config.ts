@@ -55,7 +55,10 @@ export default defineConfig({
       DATA_DIR,
       DATABASE_URL: '',
       SMTP_URL: '',
-      LOG_LEVEL: 'warn'
+      LOG_LEVEL: 'warn',
+      // Every browser of the run logs in from one address, like an office behind one NAT; the
+      // limit itself is tested in the integration tier (security.int.test.ts).
+      LOG_IN_LIMIT: '60/5'
     }
   }
 });

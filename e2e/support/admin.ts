@@ -9,15 +9,16 @@ import { BASE_URL, DATA_DIR } from './server.ts';
 export const ADMIN_STATE = path.join(DATA_DIR, '..', 'e2e-admin.json');
 
 /**
- * Creates a verified instance admin with the `guildhall create-admin` command, against the e2e
- * server's database (the API has no way to make an admin, by design).
+ * Creates a verified account with the CLI (`guildhall create-admin` or `create-user`), against the
+ * e2e server's database: the API has no way to make an admin, by design, and sign-ups share one
+ * rate limit for the whole run.
  */
-export async function createAdmin(account: Account): Promise<void> {
+async function createWithCli(command: 'create-admin' | 'create-user', account: Account) {
   const { stdout } = await promisify(execFile)(
     process.execPath,
     [
       'src/cli/main.ts',
-      'create-admin',
+      command,
       '--email',
       account.email,
       '--name',
@@ -37,7 +38,17 @@ export async function createAdmin(account: Account): Promise<void> {
       timeout: 30_000
     }
   );
-  expect(stdout).toContain('admin');
+  expect(stdout).toContain(command === 'create-admin' ? 'admin' : 'account');
+}
+
+/** A verified instance admin. */
+export async function createAdmin(account: Account): Promise<void> {
+  await createWithCli('create-admin', account);
+}
+
+/** A verified account without admin rights (an admin would host every room). */
+export async function createMember(account: Account): Promise<void> {
+  await createWithCli('create-user', account);
 }
 
 /** An API client with the admin's session; dispose it when done. */

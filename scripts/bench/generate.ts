@@ -642,3 +642,46 @@ export async function generate(db: Db, options: GenerateOptions): Promise<Genera
     seconds
   };
 }
+
+/**
+ * Inserts a published meeting of `group` for one bench scenario (at its venue, else online),
+ * `minutesFromNow` from now, lasting `minutes`.
+ *
+ * @example
+ * await insertBenchMeeting(db, group, { id: benchId(4, 0), title: 'RSVP storm', minutesFromNow: 7 * 1440, capacity: 100 });
+ */
+export async function insertBenchMeeting(
+  db: Db,
+  group: GeneratedGroup,
+  meeting: {
+    id: string;
+    title: string;
+    description?: string;
+    minutesFromNow: number;
+    minutes?: number;
+    capacity?: number | null;
+  }
+): Promise<void> {
+  const stamp = new Date().toISOString();
+  const start = new Date(Date.now() + meeting.minutesFromNow * 60_000);
+  await db.kysely
+    .insertInto('events')
+    .values({
+      id: meeting.id,
+      group_id: group.id,
+      title: meeting.title,
+      description: meeting.description ?? '',
+      starts_at: start.toISOString(),
+      ends_at: new Date(start.getTime() + (meeting.minutes ?? 90) * 60_000).toISOString(),
+      time_zone: group.timeZone,
+      venue_id: group.venueId,
+      online_url: group.venueId ? null : `https://meet.example/${meeting.id}`,
+      capacity: meeting.capacity ?? null,
+      status: 'published',
+      created_by: group.createdBy,
+      created_at: stamp,
+      updated_at: stamp,
+      published_at: stamp
+    })
+    .execute();
+}

@@ -17,7 +17,9 @@ import { migrateToLatest } from '../../src/db/migrate.ts';
 import { buildApp } from '../../src/http/app.ts';
 import { createJobQueue } from '../../src/jobs/create-job-queue.ts';
 import { createToken } from '../../src/services/token.service.ts';
-import { benchId, CITIES, generate, type GeneratedGroup, memberIds } from './generate.ts';
+import { CITIES, generate, type GeneratedGroup, memberIds } from './generate.ts';
+import { roomFanout } from './room-fanout.ts';
+import { rsvpStorm } from './rsvp-storm.ts';
 import { voteStorm } from './vote-storm.ts';
 
 const { values } = parseArgs({
@@ -32,6 +34,7 @@ const { values } = parseArgs({
     'storm-requests': { type: 'string', default: '2000' },
     'storm-seats': { type: 'string', default: '100' },
     'vote-voters': { type: 'string', default: '1000' },
+    'room-clients': { type: 'string', default: '2000' },
     'web-build': { type: 'string', default: 'build' },
     database: { type: 'string', default: '' },
     json: { type: 'string' }
@@ -202,29 +205,6 @@ const stormGroup = generated.groups
 if (!stormGroup || stormGroup.memberCount < stormRequests) {
   throw new Error(`RSVP storm: no public group with ${stormRequests} members`);
 }
-const stormEventId = benchId(4, 0);
-const stormStart = new Date(Date.now() + 7 * 86_400_000);
-const stamp = new Date().toISOString();
-await db.kysely
-  .insertInto('events')
-  .values({
-    id: stormEventId,
-    group_id: stormGroup.id,
-    title: 'RSVP storm',
-    description: 'A popular talk: everyone wants a seat.',
-    starts_at: stormStart.toISOString(),
-    ends_at: new Date(stormStart.getTime() + 2 * 3_600_000).toISOString(),
-    time_zone: stormGroup.timeZone,
-    venue_id: stormGroup.venueId,
-    online_url: stormGroup.venueId ? null : 'https://meet.example/storm',
-    capacity: stormSeats,
-    status: 'published',
-    created_by: stormGroup.createdBy,
-    created_at: stamp,
-    updated_at: stamp,
-    published_at: stamp
-  })
-  .execute();
 const stormUsers = memberIds(stormGroup, options.users, stormRequests);
 const secrets = await db.kysely.transaction().execute(async (trx) => {
   const made: string[] = [];
@@ -238,112 +218,41 @@ const secrets = await db.kysely.transaction().execute(async (trx) => {
   return made;
 });
 
-interface Answer {
-  ms: number;
-  status: number;
-  said: string | null;
-}
-const stormBody = JSON.stringify({ status: 'going' });
-t0 = performance.now();
-const answers = await Promise.all(
-  secrets.map(async (secret): Promise<Answer> => {
-    const start = performance.now();
-    try {
-      const res = await fetch(`${base}/api/v1/events/${stormEventId}/rsvp`, {
-        method: 'PUT',
-        headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
-        body: stormBody
-      });
-      const json = (await res.json()) as { myRsvp?: { status?: string } | null };
-      return {
-        ms: performance.now() - start,
-        status: res.status,
-        said: json.myRsvp?.status ?? null
-      };
-    } catch {
-      return { ms: performance.now() - start, status: 0, said: null };
-    }
-  })
-);
-const stormMs = performance.now() - t0;
-const latencies = answers.map((a) => a.ms).sort((a, b) => a - b);
-const percentile = (p: number) => Math.round(latencies[Math.ceil(p * latencies.length) - 1] ?? 0);
-const stormErrors = answers.filter((a) => a.status !== 200).length;
-const byStatus = await db.kysely
-  .selectFrom('rsvps')
-  .select(['status', (eb) => eb.fn.countAll<number | string>().as('n')])
-  .where('event_id', '=', stormEventId)
-  .groupBy('status')
-  .execute();
-const counted = (status: string) => Number(byStatus.find((r) => r.status === status)?.n ?? 0);
-const queue_ = await db.kysely
-  .selectFrom('rsvps')
-  .select((eb) => [
-    eb.fn.count<number | string>('queue_no').distinct().as('distinct'),
-    eb.fn.min('queue_no').as('first'),
-    eb.fn.max('queue_no').as('last')
-  ])
-  .where('event_id', '=', stormEventId)
-  .where('status', '=', 'waitlisted')
-  .executeTakeFirstOrThrow();
-const stormEvent = await db.kysely
-  .selectFrom('events')
-  .select(['going_seats', 'waitlist_count'])
-  .where('id', '=', stormEventId)
-  .executeTakeFirstOrThrow();
-const storm = {
-  requests: stormRequests,
-  seats: stormSeats,
-  groupMembers: stormGroup.memberCount,
-  totalMs: Math.round(stormMs),
-  p50Ms: percentile(0.5),
-  p99Ms: percentile(0.99),
-  maxMs: Math.round(latencies.at(-1) ?? 0),
-  errors: stormErrors,
-  going: counted('going'),
-  waitlisted: counted('waitlisted'),
-  notGoing: counted('not_going'),
-  toldGoing: answers.filter((a) => a.said === 'going').length,
-  toldWaitlisted: answers.filter((a) => a.said === 'waitlisted').length,
-  goingSeats: stormEvent.going_seats,
-  waitlistCount: stormEvent.waitlist_count,
-  waitlistQueue: {
-    distinct: Number(queue_.distinct),
-    first: queue_.first ?? 0,
-    last: queue_.last ?? 0
-  }
-};
+const storm = await rsvpStorm(db, base, stormGroup, secrets, stormSeats);
+const stormExact = storm.exact;
 const waiting = stormRequests - stormSeats;
-const stormExact =
-  storm.errors === 0 &&
-  storm.going === stormSeats &&
-  storm.waitlisted === waiting &&
-  storm.notGoing === 0 &&
-  storm.toldGoing === stormSeats &&
-  storm.toldWaitlisted === waiting &&
-  storm.goingSeats === stormSeats &&
-  storm.waitlistCount === waiting &&
-  storm.waitlistQueue.distinct === waiting &&
-  storm.waitlistQueue.first === 1 &&
-  storm.waitlistQueue.last === waiting;
 rows.push({
   scenario: `RSVP storm: ${stormRequests} at once for ${stormSeats} seats`,
-  requestsPerSecond: Math.round(stormRequests / (stormMs / 1000)),
+  requestsPerSecond: Math.round(stormRequests / (storm.totalMs / 1000)),
   p50Ms: storm.p50Ms,
   p99Ms: storm.p99Ms,
-  errors: stormErrors,
+  errors: storm.errors,
   non2xx: 0
 });
 
 // The vote storm: the first `vote-voters` of the same members each fire 5 votes at once with a
 // budget of 3.
 const votes = await voteStorm(db, base, stormGroup, secrets.slice(0, num(values['vote-voters'])));
+
+// The room fan-out: thousands of streams watch one live room while members answer its poll.
+const fanout = await roomFanout(db, base, stormGroup, stormUsers.slice(0, 21), {
+  clients: num(values['room-clients'])
+});
 rows.push({
   scenario: `vote storm: ${votes.voters} members × ${votes.attempts} votes at once, budget ${votes.budget}`,
   requestsPerSecond: Math.round((votes.voters * votes.attempts) / (votes.totalMs / 1000)),
   p50Ms: votes.p50Ms,
   p99Ms: votes.p99Ms,
   errors: votes.errors,
+  non2xx: 0
+});
+
+rows.push({
+  scenario: `room fan-out: one vote to ${fanout.connected} SSE clients (req/s: deliveries/s at p50)`,
+  requestsPerSecond: Math.round(fanout.connected / (Math.max(1, fanout.p50Ms) / 1000)),
+  p50Ms: fanout.p50Ms,
+  p99Ms: fanout.p99Ms,
+  errors: fanout.lost,
   non2xx: 0
 });
 
@@ -381,6 +290,11 @@ console.log(
     (votes.exact ? 'exact' : 'NOT EXACT')
 );
 console.log(
+  `Room fan-out: ${fanout.connected} of ${fanout.clients} Server-Sent Event streams on one meeting room (connected in ${fanout.connectMs} ms, clients in a child process); ${fanout.votes} members answered its live poll one after another.\n` +
+    `  delay from sending a vote to its arrival at each stream: p50 ${fanout.p50Ms} ms, p99 ${fanout.p99Ms} ms, max ${fanout.maxMs} ms over ${fanout.deliveries} deliveries, ${fanout.lost} lost; ` +
+    `server memory ${fanout.rssBeforeMiB} → ${fanout.rssAfterMiB} MiB RSS, heap +${fanout.heapUsedDeltaMiB} MiB with the streams open`
+);
+console.log(
   `generation ${generateSeconds.toFixed(1)} s, start-up ${startupMs} ms (app build + listen), peak RSS ${rss} MiB (one process: generator, floor and app)`
 );
 if (values.json) {
@@ -404,7 +318,8 @@ if (values.json) {
         rssMiB: rss,
         rows,
         storm: { ...storm, exact: stormExact },
-        voteStorm: votes
+        voteStorm: votes,
+        roomFanout: fanout
       },
       null,
       2
@@ -421,6 +336,10 @@ await floorDb?.close();
 rmSync(dataDir, { recursive: true, force: true });
 if (!stormExact) {
   console.error('RSVP storm: counts are not exact — failing the bench.');
+  process.exitCode = 1;
+}
+if (fanout.lost > 0 || fanout.connected < fanout.clients) {
+  console.error('Room fan-out: a stream did not connect or missed a vote — failing the bench.');
   process.exitCode = 1;
 }
 if (!votes.exact) {

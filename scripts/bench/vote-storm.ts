@@ -4,7 +4,7 @@
 // hold exactly `budget` votes, every refusal must be the budget's 400, and the tally must match.
 import type { Db } from '../../src/db/database.ts';
 import { openRound } from '../../src/services/voting/round.service.ts';
-import { benchId, type GeneratedGroup } from './generate.ts';
+import { benchId, type GeneratedGroup, insertBenchMeeting } from './generate.ts';
 
 export interface VoteStorm {
   voters: number;
@@ -39,28 +39,13 @@ export async function voteStorm(
   const attempts = options.attempts ?? 5;
   const budget = options.budget ?? 3;
   const stamp = new Date().toISOString();
-  const start = new Date(Date.now() + 14 * 86_400_000);
   const eventId = benchId(4, 1);
-  await db.kysely
-    .insertInto('events')
-    .values({
-      id: eventId,
-      group_id: group.id,
-      title: 'Vote storm',
-      description: 'Everyone votes at once.',
-      starts_at: start.toISOString(),
-      ends_at: new Date(start.getTime() + 90 * 60_000).toISOString(),
-      time_zone: group.timeZone,
-      venue_id: group.venueId,
-      online_url: group.venueId ? null : 'https://meet.example/votes',
-      capacity: null,
-      status: 'published',
-      created_by: group.createdBy,
-      created_at: stamp,
-      updated_at: stamp,
-      published_at: stamp
-    })
-    .execute();
+  await insertBenchMeeting(db, group, {
+    id: eventId,
+    title: 'Vote storm',
+    description: 'Everyone votes at once.',
+    minutesFromNow: 14 * 1440
+  });
   await db.kysely
     .updateTable('groups')
     .set({ votes_per_member: budget, votes_per_topic: 1 })

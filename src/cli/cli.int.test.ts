@@ -58,6 +58,49 @@ describe('guildhall CLI', () => {
     copy.close();
   });
 
+  it('creates a verified account without admin rights, and needs a password for it', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'guildhall-cli-'));
+    const env = { DATA_DIR: dir };
+    const missing = await cli(['create-user', '--email', 'ada@example.com'], env);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/create-user needs --email, --name and --password/);
+    // The first account of an instance is its admin; the next ones are not.
+    const admin = await cli(
+      [
+        'create-admin',
+        '--email',
+        'root@example.com',
+        '--name',
+        'Root',
+        '--password',
+        'plum-tree-harbour-42'
+      ],
+      env
+    );
+    expect(admin.code, admin.stderr).toBe(0);
+    const created = await cli(
+      [
+        'create-user',
+        '--email',
+        'ada@example.com',
+        '--name',
+        'Ada',
+        '--password',
+        'plum-tree-harbour-42'
+      ],
+      env
+    );
+    expect(created.stdout, created.stderr).toMatch(/Created account ada@example.com/);
+    const db = new SQLite(path.join(dir, 'guildhall.db'), { readonly: true });
+    expect(
+      db.prepare('select name, is_admin, email_verified from users order by name').all()
+    ).toEqual([
+      { name: 'Ada', is_admin: 0, email_verified: 1 },
+      { name: 'Root', is_admin: 1, email_verified: 1 }
+    ]);
+    db.close();
+  });
+
   it('refuses a bad configuration with one message per variable and exit code 2', async () => {
     const result = await cli(['migrate'], {
       PORT: 'eighty',

@@ -28,7 +28,16 @@ for (const dialect of testDialects()) {
       'votes',
       'speakers',
       'talks',
-      'agenda_items'
+      'agenda_items',
+      'questions',
+      'question_votes',
+      'hands',
+      'polls',
+      'poll_ballots',
+      'kudos',
+      'feedback',
+      'feedback_items',
+      'room_events'
     ] as const;
     const counts = async () => {
       const result: Record<string, number> = {};
@@ -270,6 +279,64 @@ for (const dialect of testDialects()) {
         talks.filter((t) => t.status === 'accepted' && t.event_id === closed.event_id)
       ).toHaveLength(2);
       expect(talks.some((t) => t.status === 'proposed')).toBe(true);
+    });
+
+    it('gives the Community of Practice a past meeting with Q&A, poll results, kudos and feedback', async () => {
+      const db = testDb.db.kysely;
+      const group = await db
+        .selectFrom('groups')
+        .select('id')
+        .where('slug', '=', PRACTICE_DEMO)
+        .executeTakeFirstOrThrow();
+      const meeting = await db
+        .selectFrom('events')
+        .select(['id', 'ends_at'])
+        .where('group_id', '=', group.id)
+        .where('id', 'in', db.selectFrom('questions').select('event_id'))
+        .executeTakeFirstOrThrow();
+      expect(toDate(meeting.ends_at).getTime()).toBeLessThan(Date.now());
+      const questions = await db
+        .selectFrom('questions')
+        .select(['status', 'upvotes', 'anonymous', 'topic_id'])
+        .where('event_id', '=', meeting.id)
+        .execute();
+      expect(questions.length).toBe(4);
+      expect(questions.filter((q) => q.status === 'answered').length).toBe(2);
+      expect(questions.some((q) => q.topic_id !== null)).toBe(true);
+      expect(questions.some((q) => q.anonymous === 1 || q.anonymous === true)).toBe(true);
+      const poll = await db
+        .selectFrom('polls')
+        .select(['id', 'status', 'ballot_count'])
+        .where('event_id', '=', meeting.id)
+        .executeTakeFirstOrThrow();
+      expect(poll.status).toBe('closed');
+      expect(poll.ballot_count).toBeGreaterThanOrEqual(3);
+      const optionVotes = await db
+        .selectFrom('poll_options')
+        .select((eb) => eb.fn.sum<number | string>('votes').as('n'))
+        .where('poll_id', '=', poll.id)
+        .executeTakeFirstOrThrow();
+      expect(Number(optionVotes.n)).toBe(poll.ballot_count);
+      const kudos = await db
+        .selectFrom('kudos')
+        .select('id')
+        .where('event_id', '=', meeting.id)
+        .execute();
+      expect(kudos.length).toBe(2);
+      const feedback = await db
+        .selectFrom('feedback')
+        .select(['rating', 'next_time'])
+        .where('event_id', '=', meeting.id)
+        .execute();
+      expect(feedback.length).toBeGreaterThanOrEqual(3);
+      expect(feedback.some((f) => f.next_time !== '')).toBe(true);
+      // The room's log holds every change, so its stream replays the meeting.
+      const log = await db
+        .selectFrom('room_events')
+        .select((eb) => eb.fn.countAll<number | string>().as('n'))
+        .where('event_id', '=', meeting.id)
+        .executeTakeFirstOrThrow();
+      expect(Number(log.n)).toBeGreaterThan(10);
     });
   });
 }

@@ -30,6 +30,7 @@ import {
 import { createSponsor, listSponsors, type SponsorInput } from '../services/sponsor.service.ts';
 import { createVenue, listVenues, type VenueInput } from '../services/venue.service.ts';
 import { seedPractice } from './demo-practice.ts';
+import { seedRoom } from './demo-room.ts';
 
 /** The demo's people. Later features add their groups, meetings and topics here. */
 export const DEMO_PEOPLE: {
@@ -906,6 +907,7 @@ async function seedMeetings(db: Db, queue: JobQueue, now: Date): Promise<void> {
     if (group.kind === 'practice' && group.slug === PRACTICE_DEMO) {
       const voters = [people.organizer, people.member, ...extras].filter((id) => id !== ownerId);
       await seedPractice(db, queue, group, [ownerId, ...new Set(voters)], now);
+      await seedRoom(db, group, people.organizer, now);
     }
   }
 }

@@ -18,6 +18,10 @@ Commands:
   create-admin --email E --name N [--password P]
                             create (or promote) a verified instance admin; the password may
                             also come from GUILDHALL_ADMIN_PASSWORD
+  create-user --email E --name N [--password P]
+                            create a verified account (no admin rights), e.g. on an instance
+                            whose registration is closed; the password may also come from
+                            GUILDHALL_USER_PASSWORD
   backup <file>             write an online backup of the SQLite database to <file>
   demo                      start with demo data (in DATA_DIR, default ./data/demo) and print logins
   help                      show this text
@@ -76,13 +80,17 @@ async function main(argv: string[]): Promise<number> {
       console.log('Database is up to date.');
       return 0;
     }
-    case 'create-admin': {
+    case 'create-admin':
+    case 'create-user': {
+      const admin = command === 'create-admin';
       const email = values.email;
       const name = values.name ?? email?.split('@')[0];
-      const password = values.password ?? process.env.GUILDHALL_ADMIN_PASSWORD;
+      const password =
+        values.password ??
+        (admin ? process.env.GUILDHALL_ADMIN_PASSWORD : process.env.GUILDHALL_USER_PASSWORD);
       if (!email || !name || !password) {
         console.error(
-          'create-admin needs --email, --name and --password (or GUILDHALL_ADMIN_PASSWORD).'
+          `${command} needs --email, --name and --password (or ${admin ? 'GUILDHALL_ADMIN_PASSWORD' : 'GUILDHALL_USER_PASSWORD'}).`
         );
         return 2;
       }
@@ -90,17 +98,13 @@ async function main(argv: string[]): Promise<number> {
       const queue = createJobQueue(db, { databaseUrl: config.databaseUrl, logger });
       try {
         const auth = createAuth({ config, db, queue, logger });
-        const result = await upsertVerifiedAccount(auth, db, {
-          email,
-          name,
-          password,
-          admin: true
-        });
-        console.log(`${result.created ? 'Created' : 'Updated'} admin ${email}.`);
+        const result = await upsertVerifiedAccount(auth, db, { email, name, password, admin });
+        const what = admin ? 'admin' : 'account';
+        console.log(`${result.created ? 'Created' : 'Updated'} ${what} ${email}.`);
         return 0;
       } catch (error) {
         console.error(
-          `create-admin failed: ${error instanceof Error ? error.message : String(error)}`
+          `${command} failed: ${error instanceof Error ? error.message : String(error)}`
         );
         return 1;
       } finally {

@@ -9,6 +9,8 @@ import type { JobQueue } from '../jobs/job-queue.ts';
 import { createMailer, registerMailJobs } from '../jobs/mailer.ts';
 import { createRealtime } from '../jobs/realtime.ts';
 import { registerChatJobs } from '../services/chat/chat-webhook.service.ts';
+import { registerFeedbackJobs } from '../services/feedback/feedback-jobs.ts';
+import { registerPollJobs } from '../services/poll/poll-jobs.ts';
 import { registerSeriesJobs } from '../services/series.service.ts';
 import { registerMeetingMailJobs } from '../services/meeting-mail.service.ts';
 import { registerVotingJobs } from '../services/voting/round-jobs.ts';
@@ -71,16 +73,23 @@ export async function startGuildhall(
   });
   const votingJobs = registerVotingJobs(db, queue, { queue, realtime });
   registerChatJobs(queue, db, { baseUrl: config.baseUrl, logger });
+  const pollJobs = registerPollJobs(db, queue, { realtime });
+  const feedbackJobs = registerFeedbackJobs(db, queue);
   await queue.start();
   await seriesJobs.start();
   await votingJobs.start();
+  await pollJobs.start();
+  await feedbackJobs.start();
   const { app } = await buildApp({
     config,
     db,
     queue,
     logger,
     realtime,
-    ...(options.limits ? { limits: options.limits } : {})
+    limits: {
+      ...(config.logInLimit ? { logIn: config.logInLimit } : {}),
+      ...options.limits
+    }
   });
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
@@ -98,6 +107,8 @@ export async function startGuildhall(
         await app.close();
         seriesJobs.stop();
         votingJobs.stop();
+        pollJobs.stop();
+        feedbackJobs.stop();
         await queue.stop();
         mailer.close();
         await db.close();

@@ -42,6 +42,19 @@ describe('configuration', () => {
     });
   });
 
+  it('reads a log-in limit as attempts per minutes, and refuses anything else', () => {
+    expect(loadConfig({ DATA_DIR: fresh() }).logInLimit).toBeUndefined();
+    expect(loadConfig({ DATA_DIR: fresh(), LOG_IN_LIMIT: '60/5' }).logInLimit).toEqual({
+      max: 60,
+      windowMs: 300_000
+    });
+    for (const bad of ['10', '0/5', '10/0', 'ten/5', '10/5/1', '-1/5']) {
+      expect(() => loadConfig({ DATA_DIR: fresh(), LOG_IN_LIMIT: bad }), bad).toThrow(
+        /LOG_IN_LIMIT: must be attempts\/minutes/
+      );
+    }
+  });
+
   it('names every bad variable in one error', () => {
     let error: unknown;
     try {

@@ -22,6 +22,11 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Trust X-Forwarded-* from a reverse proxy in front of Guildhall. */
   trustProxy: boolean;
+  /**
+   * Log-in attempts one IP address may make per window (`LOG_IN_LIMIT=10/5`: 10 per 5 minutes);
+   * raise it when many people share one address (an office behind NAT). Undefined: the default.
+   */
+  logInLimit: { max: number; windowMs: number } | undefined;
 }
 
 /** One message per bad environment variable. */
@@ -79,7 +84,14 @@ const env = z.object({
       message: 'must be one of fatal, error, warn, info, debug, trace, silent'
     })
     .optional(),
-  TRUST_PROXY: z.enum(['true', 'false'], { message: 'must be true or false' }).optional()
+  TRUST_PROXY: z.enum(['true', 'false'], { message: 'must be true or false' }).optional(),
+  LOG_IN_LIMIT: z
+    .string()
+    .trim()
+    .regex(/^[1-9]\d{0,5}\/[1-9]\d{0,3}$/, {
+      message: 'must be attempts/minutes, such as 10/5 (10 log-in attempts per 5 minutes per IP)'
+    })
+    .optional()
 });
 
 /**
@@ -120,8 +132,15 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     mailFrom: e.MAIL_FROM ?? 'Guildhall <noreply@localhost>',
     secret: e.SECRET ?? readOrCreateSecret(dataDir),
     logLevel: e.LOG_LEVEL ?? 'info',
-    trustProxy: e.TRUST_PROXY === 'true'
+    trustProxy: e.TRUST_PROXY === 'true',
+    logInLimit: e.LOG_IN_LIMIT ? parseLimit(e.LOG_IN_LIMIT) : undefined
   };
+}
+
+/** `attempts/minutes` (checked by the schema) as a limit. */
+function parseLimit(value: string): { max: number; windowMs: number } {
+  const [max = '0', minutes = '0'] = value.split('/');
+  return { max: Number(max), windowMs: Number(minutes) * 60_000 };
 }
 
 function readOrCreateSecret(dataDir: string): string {

@@ -10,6 +10,7 @@ import * as meetings from './migrations/2026-11-23-007-meetings.ts';
 import * as eventsByEnd from './migrations/2026-11-23-008-events-by-end.ts';
 import * as groupExcerpt from './migrations/2026-11-23-009-group-excerpt.ts';
 import * as practice from './migrations/2026-11-23-010-practice.ts';
+import * as meetingRoom from './migrations/2026-11-24-011-meeting-room.ts';
 
 /** Every migration, in order. Migrations are frozen: never edit one that has shipped, add a new one. */
 export const migrations: Record<string, Migration> = {
@@ -22,7 +23,8 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23-007-meetings': meetings,
   '2026-11-23-008-events-by-end': eventsByEnd,
   '2026-11-23-009-group-excerpt': groupExcerpt,
-  '2026-11-23-010-practice': practice
+  '2026-11-23-010-practice': practice,
+  '2026-11-24-011-meeting-room': meetingRoom
 };
 
 /** Brings the schema up to date; throws with the failing migration's name if one fails. */

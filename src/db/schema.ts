@@ -287,6 +287,12 @@ export interface EventsTable {
   sequence: Generated<number>;
   going_seats: Generated<number>;
   waitlist_count: Generated<number>;
+  /** When attendees were asked for feedback (once per meeting). */
+  feedback_requested_at: ColumnType<
+    Date | string | null,
+    Date | string | null | undefined,
+    Date | string | null
+  >;
   created_by: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
@@ -478,6 +484,146 @@ export interface ChatLinkTokensTable {
   created_at: Timestamp;
 }
 
+/** A poll in a group, or in one of its meetings (`event_id`), where hosts launch it live. */
+export interface PollsTable {
+  id: string;
+  group_id: string;
+  event_id: string | null;
+  question: string;
+  /** `single` or `multiple`. */
+  choice: string;
+  /** Anonymous polls keep only option counts: who chose what is never stored. */
+  anonymous: Bool;
+  /** `live` (results while open) or `closed` (results once closed). */
+  results: string;
+  /** `draft`, `open` or `closed`. */
+  status: string;
+  closes_at: Timestamp | null;
+  opened_at: Timestamp | null;
+  closed_at: Timestamp | null;
+  ballot_count: Generated<number>;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface PollOptionsTable {
+  id: string;
+  poll_id: string;
+  position: number;
+  label: string;
+  votes: Generated<number>;
+}
+
+/** That a member answered a poll (one ballot each). */
+export interface PollBallotsTable {
+  poll_id: string;
+  user_id: string;
+  created_at: Timestamp;
+}
+
+/** Who chose which option — named polls only. */
+export interface PollChoicesTable {
+  poll_id: string;
+  option_id: string;
+  user_id: string;
+}
+
+/** A meeting's live room and the counter of its event log. */
+export interface MeetingRoomsTable {
+  event_id: string;
+  /** Opened early by a host (the room opens by itself at the meeting's start). */
+  opened_at: Timestamp | null;
+  opened_by: string | null;
+  /** Closed by a host (else it closes at the meeting's end). */
+  closed_at: Timestamp | null;
+  closed_by: string | null;
+  last_seq: Generated<number>;
+  created_at: Timestamp;
+}
+
+/** One entry of a room's event log: what the live room sends, replayable by `seq`. */
+export interface RoomEventsTable {
+  event_id: string;
+  seq: number;
+  kind: string;
+  /** JSON of the changed thing, as the room keeps it (see services/room/room-event-types.ts). */
+  payload: string;
+  created_at: Timestamp;
+}
+
+/** A question asked in a meeting's live Q&A. */
+export interface QuestionsTable {
+  id: string;
+  event_id: string;
+  author_id: string | null;
+  /** Shown to nobody but its author. */
+  anonymous: Bool;
+  body: string;
+  /** `open`, `answered` or `hidden`. */
+  status: string;
+  upvotes: Generated<number>;
+  /** The backlog topic a host made of it. */
+  topic_id: string | null;
+  answered_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface QuestionVotesTable {
+  question_id: string;
+  user_id: string;
+  created_at: Timestamp;
+}
+
+/** A raised hand in a meeting's room; lowered by its owner or a host. */
+export interface HandsTable {
+  id: string;
+  event_id: string;
+  user_id: string;
+  raised_at: Timestamp;
+  lowered_at: Timestamp | null;
+  lowered_by: string | null;
+}
+
+/** Thanks to a member (`to_user_id`) or a speaker (`to_speaker_id`), in a meeting or a group. */
+export interface KudosTable {
+  id: string;
+  group_id: string;
+  event_id: string | null;
+  from_user_id: string | null;
+  to_user_id: string | null;
+  to_speaker_id: string | null;
+  message: string;
+  created_at: Timestamp;
+}
+
+/** One attendee's feedback on a meeting. */
+export interface FeedbackTable {
+  id: string;
+  event_id: string;
+  user_id: string;
+  /** 1–5, or null when they rated only agenda items. */
+  rating: number | null;
+  comment: Generated<string>;
+  /** What they would like to talk about next time. */
+  next_time: Generated<string>;
+  /** The backlog topic an organizer made of `next_time`. */
+  next_time_topic_id: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** Feedback on one agenda item (a talk, a topic). */
+export interface FeedbackItemsTable {
+  feedback_id: string;
+  agenda_item_id: string;
+  rating: number | null;
+  comment: Generated<string>;
+  /** The speaker sees the comment without the author's name. */
+  anonymous: DefaultBool;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -510,4 +656,16 @@ export interface Database {
   agenda_items: AgendaItemsTable;
   chat_accounts: ChatAccountsTable;
   chat_link_tokens: ChatLinkTokensTable;
+  polls: PollsTable;
+  poll_options: PollOptionsTable;
+  poll_ballots: PollBallotsTable;
+  poll_choices: PollChoicesTable;
+  meeting_rooms: MeetingRoomsTable;
+  room_events: RoomEventsTable;
+  questions: QuestionsTable;
+  question_votes: QuestionVotesTable;
+  hands: HandsTable;
+  kudos: KudosTable;
+  feedback: FeedbackTable;
+  feedback_items: FeedbackItemsTable;
 }

@@ -41,7 +41,13 @@ export type GroupAction =
   | 'agenda.manage' // order a meeting's agenda
   | 'talk.propose' // submit a talk proposal, edit and withdraw one's own
   | 'talk.decide' // accept, decline or keep a proposal; see all proposals
-  | 'speaker.manage'; // add invited speakers, see their private contact
+  | 'speaker.manage' // add invited speakers, see their private contact
+  | 'poll.manage' // create, launch and close polls; see results before they are shown
+  | 'poll.answer' // answer an open poll
+  | 'room.join' // take part in a meeting's live room: ask, upvote, raise a hand, give kudos
+  | 'room.host' // run the live room: open it early, moderate questions, lower hands
+  | 'feedback.give' // give feedback on a meeting one attended
+  | 'feedback.read'; // see a meeting's feedback with names and turn wishes into topics
 
 const RANK: Record<Role, number> = { owner: 4, organizer: 3, host: 2, member: 1 };
 
@@ -120,8 +126,17 @@ export function can(
     case 'speaker.manage':
       return staff;
     case 'agenda.manage':
-      // The agenda belongs to running a meeting: hosts order it, like they edit the meeting.
+    case 'poll.manage':
+    case 'room.host':
+      // Running a meeting is hosts' work: the agenda, polls and the live room, like editing it.
       return viewer.isAdmin || (role !== null && hasRole(role, 'host'));
+    case 'poll.answer':
+    case 'room.join':
+    case 'feedback.give':
+      // Members take part (services add what the meeting asks: going, checked in, attended).
+      return role !== null;
+    case 'feedback.read':
+      return staff;
   }
 }
 

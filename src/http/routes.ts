@@ -24,6 +24,10 @@ import { talkRoutes } from './routes/talks/talks.routes.ts';
 import { speakerRoutes } from './routes/talks/speakers.routes.ts';
 import { agendaRoutes } from './routes/talks/agenda.routes.ts';
 import { chatRoutes } from './routes/chat/chat.routes.ts';
+import { pollRoutes } from './routes/polls/polls.routes.ts';
+import { roomRoutes } from './routes/room/room.routes.ts';
+import { roomStreamRoutes } from './routes/room/room-stream.routes.ts';
+import { feedbackRoutes } from './routes/feedback/feedback.routes.ts';
 
 /**
  * The route table of /api/v1, grouped by who may call it. Each route also states its rule in
@@ -55,6 +59,23 @@ import { chatRoutes } from './routes/chat/chat.routes.ts';
  * group    POST /groups/:slug/topics/:id/archive|merge|discussed, POST /groups/:slug/rounds, /rounds/:id/close,
  *  staff   /rounds/:id/override, POST /groups/:slug/talks/:id/accept|decline|later, POST|PATCH …/speakers
  * host+    PUT /events/:id/agenda
+ * group    GET /events/:id/room, GET /events/:id/room/stream (SSE with Last-Event-ID replay),
+ *          GET /events/:id/questions, GET /events/:id/kudos (hidden questions only for hosts),
+ *          GET /groups/:slug/polls (drafts only for host+), GET /polls/:id (a draft: 404 but to host+)
+ * member   POST /events/:id/questions, POST|DELETE /questions/:id/upvote, POST /events/:id/hands,
+ *  (room)  POST /events/:id/kudos (going, checked in or host+; room open); DELETE /events/:id/hands/mine
+ *  own     DELETE /questions/:id (its author, room open)
+ * member   POST /polls/:id/ballots (group polls: active members; meeting polls: going, checked in or
+ *          host+; one ballot, final)
+ * host+    POST /events/:id/room/open|close, POST /questions/:id/answered|hide|reopen|topic,
+ *          POST /hands/:id/lower, POST /groups/:slug/polls, PATCH|DELETE /polls/:id (drafts only),
+ *          POST /polls/:id/open|close, GET /polls/:id/results.csv
+ * user     GET /events/:id/feedback/form (who may read the meeting; canGive + reason)
+ * attendee PUT /events/:id/feedback (active member who attended — checked in, else going; from the
+ *          start until 30 days after the end; one per attendee)
+ * group    GET /events/:id/feedback, GET /events/:id/feedback.csv,
+ *  staff   POST /events/:id/feedback/:feedbackId/topic
+ * speaker  GET /groups/:slug/talks/:id/feedback (the talk's speaker — anonymous authors hidden — or staff)
  * signed   POST /chat/:groupSlug/commands (Slack-compatible request signature, no login)
  * public   GET /chat/links/:token;  session: POST /chat/links/:token
  * session  POST /me/password, POST /me/email, GET /me/sessions, DELETE /me/sessions/:id,
@@ -83,6 +104,10 @@ export async function registerApiRoutes(app: FastifyInstance, ctx: AppContext): 
   await app.register(speakerRoutes, ctx);
   await app.register(agendaRoutes, ctx);
   await app.register(chatRoutes, ctx);
+  await app.register(pollRoutes, ctx);
+  await app.register(roomRoutes, ctx);
+  await app.register(roomStreamRoutes, ctx);
+  await app.register(feedbackRoutes, ctx);
   await app.register(unsubscribeRoutes, ctx);
   await app.register(adminRoutes, ctx);
 }

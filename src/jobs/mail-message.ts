@@ -14,7 +14,8 @@ export type MailTemplate =
   | 'meeting-promoted'
   | 'meeting-changed'
   | 'meeting-cancelled'
-  | 'meeting-agenda';
+  | 'meeting-agenda'
+  | 'meeting-feedback';
 
 /** A file sent with a mail, e.g. a meeting's `.ics`. */
 export interface MailAttachment {

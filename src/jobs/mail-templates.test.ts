@@ -49,6 +49,8 @@ function paramsFor(template: MailTemplate, name = 'Ada Lovelace'): Record<string
       };
     case 'meeting-cancelled':
       return { ...meetingParams(name), reason: 'The speaker is ill.' };
+    case 'meeting-feedback':
+      return meetingParams(name);
     case 'meeting-agenda':
       return {
         ...meetingParams(name),
@@ -226,7 +228,12 @@ describe('renderMail', () => {
   });
 
   it('never puts an online link into announcements or cancellations', () => {
-    for (const template of ['meeting-announce', 'meeting-cancelled', 'meeting-agenda'] as const) {
+    for (const template of [
+      'meeting-announce',
+      'meeting-cancelled',
+      'meeting-agenda',
+      'meeting-feedback'
+    ] as const) {
       const result = mailMessageSchema.safeParse({
         ...message(template, 'en'),
         params: { ...paramsFor(template), onlineUrl: ONLINE }

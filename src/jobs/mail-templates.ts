@@ -23,7 +23,8 @@ export const MAIL_TEMPLATES = [
   'meeting-promoted',
   'meeting-changed',
   'meeting-cancelled',
-  'meeting-agenda'
+  'meeting-agenda',
+  'meeting-feedback'
 ] as const satisfies readonly MailTemplate[];
 
 const httpUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' });
@@ -71,7 +72,8 @@ const MEETING_CHANGES = ['time', 'place', 'time,place'] as const;
 /**
  * The shape of a `MailMessage` with the params each template needs: `name` everywhere, `url` for
  * every mail with a link, `newEmail` for `change-email`, the meeting params (`meetingParams`) for
- * `meeting-*` (plus `agenda`, the items one a line, for `meeting-agenda`). Extra params are dropped. Attachments and `listUnsubscribe` are optional everywhere.
+ * `meeting-*` (plus `agenda`, the items one a line, for `meeting-agenda`; `meeting-feedback`
+ * links the feedback form). Extra params are dropped. Attachments and `listUnsubscribe` are optional everywhere.
  */
 export const mailMessageSchema = z.discriminatedUnion('template', [
   z.object({
@@ -155,6 +157,12 @@ export const mailMessageSchema = z.discriminatedUnion('template', [
       /** The agenda, one item a line, already worded for the recipient's language. */
       agenda: text.max(20_000)
     })
+  }),
+  z.object({
+    template: z.literal('meeting-feedback'),
+    ...envelope,
+    // After the meeting, to those who attended: the link (`url`) is the feedback form.
+    params: z.object({ ...meetingParams, onlineUrl: z.never().optional() })
   })
 ]) satisfies z.ZodType<MailMessage>;
 

@@ -23,4 +23,6 @@ export type MeetingMailJob =
   /** Cancelled: everyone going or waiting. */
   | { kind: 'cancelled'; eventId: string }
   /** A voting round set the agenda: members who want every meeting of the group (like announce). */
-  | { kind: 'agenda'; eventId: string };
+  | { kind: 'agenda'; eventId: string }
+  /** An hour after the end (the feedback sweep): those who attended, asking for feedback. */
+  | { kind: 'feedback'; eventId: string };

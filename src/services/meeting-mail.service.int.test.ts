@@ -666,5 +666,68 @@ for (const dialect of testDialects()) {
       });
       expect(recipients(await deliver())).toContain(email('gina'));
     });
+
+    it('asks those who attended for feedback, respecting what they stopped', async () => {
+      // Ended two hours ago; checked in: Olga, Ada (stopped reminders above), Grete, Nora (no
+      // meeting mail), Wanda (stopped everything); Gina was going but did not come. Grete, whose
+      // link set her meeting mail to none above, turns it back on.
+      await db()
+        .kysely.updateTable('memberships')
+        .set({ meeting_mail: 'all' })
+        .where('group_id', '=', group.id)
+        .where('user_id', '=', 'grete')
+        .execute();
+      const startsAt = new Date(Date.now() - 4 * 3600_000);
+      const past = await meetingWith('Rust & Retro', startsAt);
+      await deliver();
+      const at = new Date().toISOString();
+      const rsvp = (id: string, checkedIn: boolean) => ({
+        event_id: past.id,
+        user_id: id,
+        status: 'going',
+        check_in_code: `code-${id}`,
+        checked_in_at: checkedIn ? at : null,
+        created_at: at,
+        updated_at: at
+      });
+      await db()
+        .kysely.insertInto('rsvps')
+        .values([
+          ...['olga', 'ada', 'grete', 'nora', 'wanda'].map((id) => rsvp(id, true)),
+          rsvp('gina', false)
+        ])
+        .execute();
+      await enqueue({ kind: 'feedback', eventId: past.id });
+      const mails = await deliver();
+      expect(recipients(mails)).toEqual([email('grete'), email('olga')]);
+
+      const form = `${t.config.baseUrl}/groups/rust-berlin/events/${past.id}/feedback`;
+      const olga = only(mails, 'olga');
+      expect(olga.subject).toBe('How was Rust & Retro? (Rust Berlin)');
+      expect(olga.text).toContain('Hi Olga Organizer,');
+      expect(olga.text).toContain(`Give feedback:\n${form}\n`);
+      expect(olga.html).toContain(`href="${form}"`);
+      expect(olga.calendar).toBeUndefined();
+      expect(olga.text).not.toContain(ONLINE);
+      expect(olga.text).toContain(
+        'Stop reminders and feedback requests for meetings of Rust Berlin'
+      );
+      const grete = only(mails, 'grete');
+      expect(grete.subject).toBe('Wie war Rust & Retro? (Rust Berlin)');
+      expect(grete.text).toContain('Hallo Grete,');
+      expect(grete.text).toContain(`Feedback geben:\n${form}\n`);
+
+      // Its one-click link stops reminders (and with them feedback requests) of the group.
+      expect(olga.header('List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
+      const oneClick = listUnsubscribeUrl(olga);
+      expect(pageUnsubscribeUrl(olga).searchParams.get('token')).toBe(
+        oneClick.searchParams.get('token')
+      );
+      const res = await unsubscribeRequest(oneClick);
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toMatchObject({ kind: 'remind', groupName: 'Rust Berlin', stopped: true });
+      await enqueue({ kind: 'feedback', eventId: past.id });
+      expect(recipients(await deliver())).toEqual([email('grete')]);
+    });
   });
 }

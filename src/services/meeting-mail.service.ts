@@ -15,6 +15,7 @@ import { PermanentJobError } from '../jobs/permanent-job-error.ts';
 import { type CalendarMeeting, meetingCalendar } from './calendar/calendar-feed.ts';
 import { calendarEntries } from './calendar/meeting-entries.ts';
 import { findMeeting, type Meeting } from './event.service.ts';
+import { feedbackWindow, meetingAttendees } from './feedback/feedback.service.ts';
 import { MEETING_MAIL_QUEUE, type MeetingMailJob } from './meeting-mail-jobs.ts';
 import {
   makeUnsubscribeToken,
@@ -57,7 +58,8 @@ export const meetingMailJobSchema = z.discriminatedUnion('kind', [
       .optional()
   }),
   z.object({ kind: z.literal('cancelled'), eventId }),
-  z.object({ kind: z.literal('agenda'), eventId })
+  z.object({ kind: z.literal('agenda'), eventId }),
+  z.object({ kind: z.literal('feedback'), eventId })
 ]) satisfies z.ZodType<MeetingMailJob>;
 
 export type MeetingMailJobPayload = z.output<typeof meetingMailJobSchema>;
@@ -112,6 +114,11 @@ interface MeetingContext {
  * - `agenda` (a voting round set the agenda): the same people as `announce` — active members with
  *   `meeting_mail = 'all'` who have not opted out of `announce`; only while the meeting is
  *   published, has not started and has an agenda.
+ * - `feedback` (the feedback sweep, an hour after the end): those who attended (`attendees` of
+ *   domain/feedback.ts: checked in, or going when nobody was checked in) and are active members,
+ *   unless `meeting_mail = 'none'` or opted out of `remind` — asking for feedback is a reminder
+ *   about a meeting one went to, so the reminder's setting and link stop it; only while the
+ *   meeting is published, has ended, and feedback is still open. The link goes to the feedback form.
  *
  * Unverified addresses and banned members get nothing. The online link is only in mails to people
  * going (reminder, promotion, change), never in announcements or cancellations.
@@ -163,6 +170,11 @@ export async function runMeetingMailJob(
       if ((await agendaItems(deps.db, meeting.id)).length === 0) return 0;
       recipients = await announceRecipients(deps.db, context);
       break;
+    case 'feedback':
+      if (!published || feedbackWindow(meeting, now) !== null) return 0;
+      if (meeting.endsAt.getTime() > now.getTime()) return 0;
+      recipients = await feedbackRecipients(deps.db, context);
+      break;
   }
   if (recipients.length === 0) return 0;
   // The same entry (UID, URL, description) as the meeting's .ics and the calendar feeds.
@@ -212,7 +224,8 @@ const TEMPLATE: Record<MeetingMailJob['kind'], MailTemplate> = {
   promoted: 'meeting-promoted',
   changed: 'meeting-changed',
   cancelled: 'meeting-cancelled',
-  agenda: 'meeting-agenda'
+  agenda: 'meeting-agenda',
+  feedback: 'meeting-feedback'
 };
 
 /**
@@ -225,7 +238,8 @@ const UNSUBSCRIBE_KIND: Record<MeetingMailJob['kind'], UnsubscribeKind> = {
   promoted: 'promoted',
   changed: 'changed',
   cancelled: 'announce',
-  agenda: 'announce'
+  agenda: 'announce',
+  feedback: 'remind'
 };
 
 /** Whether the online link goes into this kind of mail (only people going get it). */
@@ -235,7 +249,8 @@ const WITH_ONLINE_LINK: Record<MeetingMailJob['kind'], boolean> = {
   promoted: true,
   changed: true,
   cancelled: false,
-  agenda: false
+  agenda: false,
+  feedback: false
 };
 
 /** Whether this kind of mail carries the meeting's .ics. */
@@ -245,7 +260,8 @@ const WITH_CALENDAR: Record<MeetingMailJob['kind'], boolean> = {
   promoted: true,
   changed: true,
   cancelled: true,
-  agenda: false
+  agenda: false,
+  feedback: false
 };
 
 async function loadContext(db: Db, id: string): Promise<MeetingContext | null> {
@@ -338,6 +354,32 @@ async function attendeeRecipients(
     .map(recipient);
 }
 
+/**
+ * Those who attended a meeting (see `meetingAttendees`), as recipients of the feedback request:
+ * verified, active members, not `meeting_mail = 'none'`, not opted out of `remind`.
+ */
+async function feedbackRecipients(
+  db: Db,
+  { meeting, group }: MeetingContext
+): Promise<Recipient[]> {
+  const ids = await meetingAttendees(db, meeting.id);
+  if (ids.length === 0) return [];
+  const rows = await db.kysely
+    .selectFrom('users as u')
+    .innerJoin('memberships as m', (join) =>
+      join.onRef('m.user_id', '=', 'u.id').on('m.group_id', '=', group.id)
+    )
+    .select(['u.id', 'u.email', 'u.name', 'u.language', 'u.email_verified', 'm.meeting_mail'])
+    .where('u.id', 'in', ids)
+    .where('m.status', '=', 'active')
+    .orderBy('u.id')
+    .execute();
+  const out = await optedOut(db, 'remind', group.id);
+  return rows
+    .filter((r) => toBool(r.email_verified) && r.meeting_mail !== 'none' && !out.has(r.id))
+    .map(recipient);
+}
+
 interface LocaleParts {
   params: Record<string, string | undefined>;
   attachments: MailAttachment[] | undefined;
@@ -354,7 +396,9 @@ async function localeParts(
   const t = await mailTranslator(locale);
   const tr = (key: string, replace: Record<string, string> = {}): string =>
     t(key, { replace, interpolation: { escapeValue: false } });
-  const url = `${deps.baseUrl}/groups/${encodeURIComponent(group.slug)}/events/${encodeURIComponent(meeting.id)}`;
+  const meetingUrl = `${deps.baseUrl}/groups/${encodeURIComponent(group.slug)}/events/${encodeURIComponent(meeting.id)}`;
+  // The feedback request links the form; every other mail the meeting.
+  const url = job.kind === 'feedback' ? `${meetingUrl}/feedback` : meetingUrl;
   const onlineUrl =
     WITH_ONLINE_LINK[job.kind] && isHttpUrl(meeting.onlineUrl) ? meeting.onlineUrl : undefined;
   const params: Record<string, string | undefined> = {

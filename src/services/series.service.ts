@@ -14,6 +14,7 @@ import {
   updateMeeting
 } from './event.service.ts';
 import { respond, RsvpError } from './rsvp.service.ts';
+import { type PeriodicJob, registerPeriodicJob } from '../jobs/periodic-job.ts';
 
 /** How far ahead a series' meetings exist as events (the extend job keeps it so). */
 export const MATERIALIZE_DAYS = 183;
@@ -454,24 +455,12 @@ const EXTEND_EVERY_MS = 12 * 3600_000;
  * Registers the job that extends every running series; `start` runs it now and then every 12 hours
  * (extending twice creates nothing twice, so a second process doing the same is harmless).
  */
-export function registerSeriesJobs(
-  db: Db,
-  queue: JobQueue
-): { start(): Promise<void>; stop(): void } {
-  queue.work(SERIES_EXTEND_QUEUE, async () => {
-    await extendAllSeries(db, queue);
-  });
-  let timer: NodeJS.Timeout | undefined;
-  return {
-    async start() {
-      await queue.enqueue(SERIES_EXTEND_QUEUE, {});
-      timer = setInterval(() => {
-        void queue.enqueue(SERIES_EXTEND_QUEUE, {}).catch(() => undefined);
-      }, EXTEND_EVERY_MS);
-      timer.unref();
-    },
-    stop() {
-      clearInterval(timer);
-    }
-  };
+export function registerSeriesJobs(db: Db, queue: JobQueue): PeriodicJob {
+  return registerPeriodicJob(
+    queue,
+    SERIES_EXTEND_QUEUE,
+    EXTEND_EVERY_MS,
+    () => extendAllSeries(db, queue),
+    {}
+  );
 }

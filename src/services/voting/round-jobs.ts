@@ -3,6 +3,7 @@ import type { JobQueue } from '../../jobs/job-queue.ts';
 import { dbBool, toDate } from '../../db/values.ts';
 import { HOUR, openRound, roundOfMeeting, VoteError, type VotingRound } from './round.service.ts';
 import { closeVotingRound, type RoundDeps } from './round-close.service.ts';
+import { type PeriodicJob, registerPeriodicJob } from '../../jobs/periodic-job.ts';
 
 /** The queue of the voting sweep: closes due rounds, opens the next ones of voting series. */
 export const VOTING_ROUNDS_QUEUE = 'voting-rounds';
@@ -103,25 +104,8 @@ export async function sweepVotingRounds(
  * await queue.start();
  * await votingJobs.start();
  */
-export function registerVotingJobs(
-  db: Db,
-  queue: JobQueue,
-  deps: RoundDeps
-): { start(): Promise<void>; stop(): void } {
-  queue.work(VOTING_ROUNDS_QUEUE, async () => {
-    await sweepVotingRounds(db, deps);
-  });
-  let timer: NodeJS.Timeout | undefined;
-  return {
-    async start() {
-      await queue.enqueue(VOTING_ROUNDS_QUEUE, {}, { maxAttempts: 1 });
-      timer = setInterval(() => {
-        void queue.enqueue(VOTING_ROUNDS_QUEUE, {}, { maxAttempts: 1 }).catch(() => undefined);
-      }, SWEEP_EVERY_MS);
-      timer.unref();
-    },
-    stop() {
-      clearInterval(timer);
-    }
-  };
+export function registerVotingJobs(db: Db, queue: JobQueue, deps: RoundDeps): PeriodicJob {
+  return registerPeriodicJob(queue, VOTING_ROUNDS_QUEUE, SWEEP_EVERY_MS, () =>
+    sweepVotingRounds(db, deps)
+  );
 }

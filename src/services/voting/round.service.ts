@@ -11,6 +11,7 @@ import { recordAudit } from '../audit.service.ts';
 import { findMeeting } from '../event.service.ts';
 
 import { DEFAULT_VOTING_CLOSES_HOURS } from '../series.service.ts';
+import type { CreatedCursor } from '../created-cursor.ts';
 
 /** Whether everyone sees the running tally, or only the totals until the round closes. */
 export type TallyVisibility = 'live' | 'hidden';
@@ -180,40 +181,12 @@ export async function roundOfMeeting(db: Db, eventId: string): Promise<VotingRou
   return row ? presentRound(row) : null;
 }
 
-/** Where a page of rounds continues. */
-export interface RoundCursor {
-  createdAt: Date;
-  id: string;
-}
-
-export function encodeRoundCursor(cursor: RoundCursor): string {
-  return Buffer.from(JSON.stringify({ c: cursor.createdAt.toISOString(), id: cursor.id })).toString(
-    'base64url'
-  );
-}
-
-/** Reads a cursor back; null when it is not one of ours. */
-export function decodeRoundCursor(value: string): RoundCursor | null {
-  try {
-    const parsed = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as {
-      c?: unknown;
-      id?: unknown;
-    };
-    if (typeof parsed.c !== 'string' || typeof parsed.id !== 'string') return null;
-    const createdAt = new Date(parsed.c);
-    if (Number.isNaN(createdAt.getTime())) return null;
-    return { createdAt, id: parsed.id };
-  } catch {
-    return null;
-  }
-}
-
 /** A group's rounds, newest first, `limit` per page. */
 export async function listRounds(
   db: Db,
   groupId: string,
-  options: { cursor?: RoundCursor | undefined; limit: number }
-): Promise<{ items: VotingRound[]; next: RoundCursor | null }> {
+  options: { cursor?: CreatedCursor | undefined; limit: number }
+): Promise<{ items: VotingRound[]; next: CreatedCursor | null }> {
   let query = db.kysely.selectFrom('voting_rounds').selectAll().where('group_id', '=', groupId);
   const after = options.cursor;
   if (after) {

@@ -232,8 +232,9 @@ function unfold(text: string): string {
 }
 
 /** Meeting routes; a meeting's agenda is in the talk matrix (talks.permissions.int.test.ts). */
+// The agenda, the live room and feedback of a meeting have matrices of their own.
 const MEETING_ROUTE =
-  /^\S+ \/api\/v1\/(?!events\/:id\/agenda(?:\/|$))(?:events|series|calendar|me\/events|me\/calendar-feed|groups\/:slug\/(?:events|series|calendar\.ics|events\.atom))(?:[/.]|$)/;
+  /^\S+ \/api\/v1\/(?!events\/:id\/(?:agenda|room|questions|hands|kudos|feedback)(?:[/.]|$))(?:events|series|calendar|me\/events|me\/calendar-feed|groups\/:slug\/(?:events|series|calendar\.ics|events\.atom))(?:[/.]|$)/;
 
 describeWithApp('meeting permission matrix', (app) => {
   let t: TestApp;

@@ -1,13 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { zonedInstant } from '../../../domain/zoned-time.ts';
 import { findMeeting } from '../../../services/event.service.ts';
-import {
-  currentRound,
-  decodeRoundCursor,
-  encodeRoundCursor,
-  listRounds,
-  openRound
-} from '../../../services/voting/round.service.ts';
+import { currentRound, listRounds, openRound } from '../../../services/voting/round.service.ts';
 import {
   closeVotingRound,
   overrideRound,
@@ -28,6 +22,7 @@ import {
 } from './rounds.schema.ts';
 import { voteRoutes } from './votes.routes.ts';
 import { requireRoundAccess, roundJson, voteProblem } from './round-access.ts';
+import { decodeCreatedCursor, encodeCreatedCursor } from '../../../services/created-cursor.ts';
 
 const PAGE_SIZE = 20;
 
@@ -60,12 +55,12 @@ export const roundRoutes: FastifyPluginAsyncZod<AppContext> = async (
     async (request) => {
       const access = await requireGroupAccess(db, request, request.params.slug, 'group.read');
       const { cursor: given, limit } = request.query;
-      const cursor = given === undefined ? undefined : decodeRoundCursor(given);
+      const cursor = given === undefined ? undefined : decodeCreatedCursor(given);
       if (cursor === null) throw fieldProblem('cursor', 'invalid');
       const page = await listRounds(db, access.group.id, { cursor, limit: limit ?? PAGE_SIZE });
       const items = [];
       for (const round of page.items) items.push(await roundJson(db, { ...access, round }));
-      return { items, nextCursor: page.next ? encodeRoundCursor(page.next) : null };
+      return { items, nextCursor: page.next ? encodeCreatedCursor(page.next) : null };
     }
   );
 

@@ -4,6 +4,7 @@ import { createMeeting } from '../../../services/event.service.ts';
 import { createGroup } from '../../../services/group.service.ts';
 import { joinGroup } from '../../../services/membership.service.ts';
 import { openRound } from '../../../services/voting/round.service.ts';
+import { SseReader } from '../../../test/sse-reader.ts';
 import { describeWithApp, type TestApp } from '../../../test/test-app.ts';
 
 const HOUR = 3600_000;
@@ -17,62 +18,22 @@ interface Tally {
   my?: unknown;
 }
 
-/** Reads Server-Sent Events from a fetch response, one `tally` event at a time. */
+/** The `tally` events of a round stream, one at a time. */
 class EventReader {
-  readonly #reader: ReadableStreamDefaultReader<Uint8Array>;
-  readonly #decoder = new TextDecoder();
-  #buffer = '';
-  /** Every raw block read so far (comments included). */
-  readonly blocks: string[] = [];
+  readonly #sse: SseReader;
 
   constructor(response: Response) {
-    if (!response.body) throw new Error('no body');
-    this.#reader = response.body.getReader();
+    this.#sse = new SseReader(response);
   }
 
   /** The next `tally` event's data; fails after `ms`. */
   async next(ms = 5000): Promise<Tally> {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const end = this.#buffer.indexOf('\n\n');
-      if (end >= 0) {
-        const block = this.#buffer.slice(0, end);
-        this.#buffer = this.#buffer.slice(end + 2);
-        this.blocks.push(block);
-        const lines = block.split('\n');
-        if (lines.includes('event: tally')) {
-          const data = lines.find((l) => l.startsWith('data: '))?.slice(6) ?? '';
-          return JSON.parse(data) as Tally;
-        }
-        continue;
-      }
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error('no tally event in time');
-      const chunk = await Promise.race([
-        this.#reader.read(),
-        new Promise<never>((_, reject) => {
-          setTimeout(() => {
-            reject(new Error('no tally event in time'));
-          }, left);
-        })
-      ]);
-      if (chunk.done) throw new Error('stream ended');
-      this.#buffer += this.#decoder.decode(chunk.value, { stream: true });
-    }
+    return (await this.#sse.nextJson<Tally>(ms, 'tally')).data;
   }
 
   /** Resolves with whether the stream ended (the server closed it). */
-  async ended(ms = 5000): Promise<boolean> {
-    const timeout = new Promise<'timeout'>((resolve) => {
-      setTimeout(() => {
-        resolve('timeout');
-      }, ms);
-    });
-    for (;;) {
-      const chunk = await Promise.race([this.#reader.read(), timeout]);
-      if (chunk === 'timeout') return false;
-      if (chunk.done) return true;
-    }
+  ended(ms = 5000): Promise<boolean> {
+    return this.#sse.ended(ms);
   }
 }
 

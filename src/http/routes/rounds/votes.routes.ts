@@ -2,13 +2,11 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { findRound, roundChannel } from '../../../services/voting/round.service.ts';
 import { roundTally, setVote, stepVote, tallyOf } from '../../../services/voting/vote.service.ts';
 import { callerOf } from '../../caller.ts';
+import { eventStreams } from '../../event-stream.ts';
 import type { AppContext } from '../../context.ts';
 import { problemResponses } from '../../problem.ts';
 import { roundParams, roundTallySchema, voteBody, voteParams } from './rounds.schema.ts';
 import { requireRoundAccess, voteProblem } from './round-access.ts';
-
-/** How often an idle event stream sends a comment, so proxies keep it open. */
-export const STREAM_HEARTBEAT_MS = 25_000;
 
 /**
  * Dot votes and the live tally: set your dots on a topic, add one or take one back (for plain
@@ -18,11 +16,7 @@ export const STREAM_HEARTBEAT_MS = 25_000;
 export const voteRoutes: FastifyPluginAsyncZod<AppContext> = async (app, { db, realtime }) => {
   const tags = ['voting'];
 
-  /** Open event streams, ended when the server shuts down (else closing would wait on them). */
-  const streams = new Set<() => void>();
-  app.addHook('preClose', async () => {
-    for (const end of [...streams]) end();
-  });
+  const streams = eventStreams(app);
 
   app.get(
     '/rounds/:id/stream',
@@ -39,20 +33,8 @@ export const voteRoutes: FastifyPluginAsyncZod<AppContext> = async (app, { db, r
     },
     async (request, reply) => {
       const { round } = await requireRoundAccess(db, request, request.params.id, 'group.read');
-      reply.hijack();
-      const res = reply.raw;
-      for (const [name, value] of Object.entries(reply.getHeaders())) {
-        if (value !== undefined) res.setHeader(name, value);
-      }
-      res.writeHead(200, {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache',
-        'x-accel-buffering': 'no',
-        connection: 'keep-alive'
-      });
-      res.write('retry: 3000\n\n');
-      let ended = false;
-      const gone = () => ended || res.writableEnded;
+      const stream = streams.open(request, reply, 3000);
+      const { res } = stream;
       // Messages that arrive while a tally is being read are folded into one more read.
       let changes = 0;
       let sending = false;
@@ -62,12 +44,12 @@ export const voteRoutes: FastifyPluginAsyncZod<AppContext> = async (app, { db, r
         sending = true;
         try {
           let sent = -1;
-          while (sent !== changes && !gone()) {
+          while (sent !== changes && !stream.ended()) {
             sent = changes;
             const tally = await roundTally(db, round.id);
-            if (gone()) break;
+            if (stream.ended()) break;
             if (!tally) {
-              end();
+              stream.end();
               break;
             }
             res.write(`event: tally\ndata: ${JSON.stringify(tally)}\n\n`);
@@ -78,24 +60,11 @@ export const voteRoutes: FastifyPluginAsyncZod<AppContext> = async (app, { db, r
           sending = false;
         }
       };
-      const unsubscribe = realtime.subscribe(roundChannel(round.id), () => {
-        void send();
-      });
-      const heartbeat = setInterval(() => {
-        res.write(': keep-alive\n\n');
-      }, STREAM_HEARTBEAT_MS);
-      heartbeat.unref();
-      function end(): void {
-        if (ended) return;
-        ended = true;
-        clearInterval(heartbeat);
-        unsubscribe();
-        streams.delete(end);
-        if (!res.writableEnded) res.end();
-      }
-      streams.add(end);
-      res.on('close', end);
-      request.raw.on('close', end);
+      stream.onEnd(
+        realtime.subscribe(roundChannel(round.id), () => {
+          void send();
+        })
+      );
       await send();
     }
   );

@@ -173,8 +173,9 @@ interface Fixture {
 
 type Endpoint = MatrixEndpoint<Fixture, Column>;
 
+// A talk's feedback has its own matrix (feedback.permissions.int.test.ts).
 const TALK_ROUTE =
-  /^\S+ \/api\/v1\/(?:groups\/:slug\/(?:talks|speakers)|events\/:id\/agenda)(?:\/|$)/;
+  /^\S+ \/api\/v1\/(?!groups\/:slug\/talks\/:id\/feedback$)(?:groups\/:slug\/(?:talks|speakers)|events\/:id\/agenda)(?:\/|$)/;
 
 describeWithApp('talk, speaker and agenda permission matrix', (app) => {
   let t: TestApp;

@@ -1,3 +1,4 @@
+import type { TalkFeedback } from '#lib/feedback-types.ts';
 import { api, failed, unwrap } from '#lib/server/api.ts';
 import { requireMe } from '#lib/server/guard.ts';
 import { loadGroup } from '#lib/server/meetings.ts';
@@ -25,6 +26,14 @@ export const load: PageServerLoad = async (event) => {
   const talk = unwrap(event, found);
   const meId = event.locals.me?.id ?? null;
   const isSubmitter = meId !== null && talk.submittedBy?.id === meId;
+  // Feedback on the talk: its speaker and organizers get it, everyone else a 403/404 (no section).
+  const feedback = meId
+    ? await api<TalkFeedback>(
+        event,
+        'GET',
+        `${talkPath(event.params.slug, event.params.id)}/feedback`
+      )
+    : null;
   return {
     group,
     talk,
@@ -32,7 +41,8 @@ export const load: PageServerLoad = async (event) => {
     // Slides and recording: the submitter and those who decide, at any time.
     canEditLinks: talk.viewer.canEdit || talk.viewer.canDecide || isSubmitter,
     meetings: talk.viewer.canDecide ? await upcomingMeetings(event, group.slug) : [],
-    proposed: event.url.searchParams.has('proposed')
+    proposed: event.url.searchParams.has('proposed'),
+    feedback: feedback?.ok ? feedback.data : null
   };
 };
 
