@@ -14,6 +14,12 @@ import { registerPollJobs } from '../services/poll/poll-jobs.ts';
 import { registerSeriesJobs } from '../services/series.service.ts';
 import { registerMeetingMailJobs } from '../services/meeting-mail.service.ts';
 import { registerVotingJobs } from '../services/voting/round-jobs.ts';
+import { registerActivityJobs } from '../services/activity/activity-jobs.ts';
+import { registerBoardJobs } from '../services/board/board-jobs.ts';
+import { notificationConsumer } from '../services/notification/notification-consumer.ts';
+import { registerNotificationJobs } from '../services/notification/notification-jobs.ts';
+import { webhookConsumer } from '../services/webhook/webhook-consumer.ts';
+import { registerWebhookJobs } from '../services/webhook/webhook-jobs.ts';
 
 export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
   return pino({
@@ -75,11 +81,27 @@ export async function startGuildhall(
   registerChatJobs(queue, db, { baseUrl: config.baseUrl, logger });
   const pollJobs = registerPollJobs(db, queue, { realtime });
   const feedbackJobs = registerFeedbackJobs(db, queue);
+  const links = { baseUrl: config.baseUrl, secret: config.secret };
+  const activityJobs = registerActivityJobs(
+    db,
+    queue,
+    [notificationConsumer(db, { queue, ...links }), webhookConsumer(db, { queue, ...links })],
+    (error, activity) => {
+      logger.error({ err: error, activity: activity.id }, 'activity dispatch failed');
+    }
+  );
+  const periodic = [
+    seriesJobs,
+    votingJobs,
+    pollJobs,
+    feedbackJobs,
+    activityJobs,
+    registerBoardJobs(db, queue),
+    registerNotificationJobs(db, queue, links),
+    registerWebhookJobs(db, queue, links)
+  ];
   await queue.start();
-  await seriesJobs.start();
-  await votingJobs.start();
-  await pollJobs.start();
-  await feedbackJobs.start();
+  for (const job of periodic) await job.start();
   const { app } = await buildApp({
     config,
     db,
@@ -105,10 +127,7 @@ export async function startGuildhall(
       closing ??= (async () => {
         // Closing the app also closes the realtime fan-out; jobs still running publish nothing.
         await app.close();
-        seriesJobs.stop();
-        votingJobs.stop();
-        pollJobs.stop();
-        feedbackJobs.stop();
+        for (const job of periodic) job.stop();
         await queue.stop();
         mailer.close();
         await db.close();

@@ -11,6 +11,7 @@ import * as eventsByEnd from './migrations/2026-11-23-008-events-by-end.ts';
 import * as groupExcerpt from './migrations/2026-11-23-009-group-excerpt.ts';
 import * as practice from './migrations/2026-11-23-010-practice.ts';
 import * as meetingRoom from './migrations/2026-11-24-011-meeting-room.ts';
+import * as board from './migrations/2026-11-24-012-board.ts';
 
 /** Every migration, in order. Migrations are frozen: never edit one that has shipped, add a new one. */
 export const migrations: Record<string, Migration> = {
@@ -24,7 +25,8 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23-008-events-by-end': eventsByEnd,
   '2026-11-23-009-group-excerpt': groupExcerpt,
   '2026-11-23-010-practice': practice,
-  '2026-11-24-011-meeting-room': meetingRoom
+  '2026-11-24-011-meeting-room': meetingRoom,
+  '2026-11-24-012-board': board
 };
 
 /** Brings the schema up to date; throws with the failing migration's name if one fails. */

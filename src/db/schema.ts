@@ -31,6 +31,7 @@ export interface UsersTable {
   /** JSON array of normalized interest tags. */
   tags: string;
   is_admin: Bool;
+  open_to_work: DefaultBool;
 }
 
 export interface SessionsTable {
@@ -132,6 +133,8 @@ export interface GroupsTable {
   website_url: string | null;
   chat_url: string | null;
   code_of_conduct_url: string | null;
+  /** Days a job lead stays on the board. */
+  job_lead_days: Generated<number>;
   /** `public`, `private` or `hidden`. */
   visibility: string;
   /** `open`, `approval` or `invitation`. */
@@ -624,6 +627,163 @@ export interface FeedbackItemsTable {
   anonymous: DefaultBool;
 }
 
+/** A post on a group's board. */
+export interface PostsTable {
+  id: string;
+  group_id: string;
+  author_id: string | null;
+  /** `help`, `job`, `announcement`, `discussion` or `kudos`. */
+  kind: string;
+  title: string;
+  body: string;
+  link_url: string | null;
+  link_title: string | null;
+  link_description: string | null;
+  /** `pending`, `ok` or `failed`; null without a link. */
+  link_status: string | null;
+  /** `visible`, `hidden` (by moderators) or `removed`. */
+  status: string;
+  solved_at: Timestamp | null;
+  pinned_at: Timestamp | null;
+  /** When a job lead leaves the board. */
+  expires_at: Timestamp | null;
+  comment_count: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  edited_at: Timestamp | null;
+}
+
+/** A comment on a post; `parent_id` makes it a reply to a top-level comment (one level). */
+export interface PostCommentsTable {
+  id: string;
+  post_id: string;
+  parent_id: string | null;
+  author_id: string | null;
+  body: string;
+  /** `visible`, `hidden` or `removed`. */
+  status: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  edited_at: Timestamp | null;
+}
+
+/** A member's reaction to a post or a comment. */
+export interface ReactionsTable {
+  /** `post` or `comment`. */
+  subject_type: string;
+  subject_id: string;
+  user_id: string;
+  reaction: string;
+  created_at: Timestamp;
+}
+
+/** The outbox of changes others may hear about (see services/activity). */
+export interface ActivitiesTable {
+  id: string;
+  group_id: string | null;
+  kind: string;
+  actor_id: string | null;
+  subject_type: string;
+  subject_id: string;
+  /** JSON, typed per kind in services/activity/activity-types.ts. */
+  payload: string;
+  created_at: Timestamp;
+  dispatched_at: Timestamp | null;
+}
+
+/** Something one person is told about. */
+export interface NotificationsTable {
+  id: string;
+  user_id: string;
+  activity_id: string | null;
+  kind: string;
+  group_id: string | null;
+  actor_id: string | null;
+  subject_type: string;
+  subject_id: string;
+  /** JSON: what the list shows. */
+  payload: string;
+  /** `in_app`, `email`, `daily` or `weekly`. */
+  delivery: string;
+  created_at: Timestamp;
+  read_at: Timestamp | null;
+  mailed_at: Timestamp | null;
+}
+
+/** How a member wants to hear about one kind of notification. */
+export interface NotificationPreferencesTable {
+  user_id: string;
+  kind: string;
+  /** `in_app`, `email`, `daily`, `weekly` or `off`. */
+  channel: string;
+}
+
+/** The last digest of a frequency a member got. */
+export interface DigestCursorsTable {
+  user_id: string;
+  /** `daily` or `weekly`. */
+  frequency: string;
+  last_sent_at: Timestamp;
+}
+
+/** An outgoing webhook of a group. */
+export interface WebhooksTable {
+  id: string;
+  group_id: string;
+  url: string;
+  /** `guildhall` (JSON with the activity) or `chat` (Slack/Teams/Mattermost-compatible text). */
+  format: string;
+  /** JSON array of activity kinds. */
+  events: string;
+  secret: string;
+  /** `active` or `disabled`. */
+  status: string;
+  failure_count: Generated<number>;
+  disabled_at: Timestamp | null;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** One delivery of an activity (or a test) to a webhook, with its attempts. */
+export interface WebhookDeliveriesTable {
+  id: string;
+  webhook_id: string;
+  activity_id: string | null;
+  kind: string;
+  body: string;
+  /** `pending`, `delivered` or `failed`. */
+  status: string;
+  attempts: Generated<number>;
+  next_attempt_at: Timestamp | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** A report of a post, a comment or a profile. */
+export interface ReportsTable {
+  id: string;
+  group_id: string | null;
+  /** `post`, `comment` or `profile`. */
+  subject_type: string;
+  subject_id: string;
+  subject_user_id: string | null;
+  reporter_id: string | null;
+  /** `spam`, `harassment`, `off_topic` or `other`. */
+  reason: string;
+  details: string;
+  /** `open`, `resolved` or `dismissed`. */
+  status: string;
+  /** `hide`, `warn`, `remove`, `ban` or `dismiss`. */
+  resolution: string | null;
+  resolution_note: string | null;
+  resolved_by: string | null;
+  resolved_at: Timestamp | null;
+  created_at: Timestamp;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -668,4 +828,14 @@ export interface Database {
   kudos: KudosTable;
   feedback: FeedbackTable;
   feedback_items: FeedbackItemsTable;
+  posts: PostsTable;
+  post_comments: PostCommentsTable;
+  reactions: ReactionsTable;
+  activities: ActivitiesTable;
+  notifications: NotificationsTable;
+  notification_preferences: NotificationPreferencesTable;
+  digest_cursors: DigestCursorsTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  reports: ReportsTable;
 }

@@ -47,7 +47,14 @@ export type GroupAction =
   | 'room.join' // take part in a meeting's live room: ask, upvote, raise a hand, give kudos
   | 'room.host' // run the live room: open it early, moderate questions, lower hands
   | 'feedback.give' // give feedback on a meeting one attended
-  | 'feedback.read'; // see a meeting's feedback with names and turn wishes into topics
+  | 'feedback.read' // see a meeting's feedback with names and turn wishes into topics
+  | 'post.create' // post on the board (announcements: organizers, checked by the board service)
+  | 'post.comment' // comment on and reply to posts
+  | 'post.react' // react to posts and comments
+  | 'post.moderate' // pin posts; hide or remove others' posts and comments
+  | 'report.create' // report a post, a comment or a member's profile
+  | 'report.review' // work the group's moderation queue
+  | 'webhook.manage'; // set up outgoing webhooks and read their delivery log
 
 const RANK: Record<Role, number> = { owner: 4, organizer: 3, host: 2, member: 1 };
 
@@ -136,6 +143,17 @@ export function can(
       // Members take part (services add what the meeting asks: going, checked in, attended).
       return role !== null;
     case 'feedback.read':
+      return staff;
+    case 'post.create':
+    case 'post.comment':
+    case 'post.react':
+      return role !== null;
+    case 'report.create':
+      // Those who can see members' posts may report them; admins moderate themselves.
+      return role !== null || viewer.isAdmin;
+    case 'post.moderate':
+    case 'report.review':
+    case 'webhook.manage':
       return staff;
   }
 }

@@ -28,6 +28,10 @@ import { pollRoutes } from './routes/polls/polls.routes.ts';
 import { roomRoutes } from './routes/room/room.routes.ts';
 import { roomStreamRoutes } from './routes/room/room-stream.routes.ts';
 import { feedbackRoutes } from './routes/feedback/feedback.routes.ts';
+import { boardRoutes } from './routes/board/board.routes.ts';
+import { notificationRoutes } from './routes/notifications/notifications.routes.ts';
+import { webhookRoutes } from './routes/webhooks/webhooks.routes.ts';
+import { reportRoutes } from './routes/reports/reports.routes.ts';
 
 /**
  * The route table of /api/v1, grouped by who may call it. Each route also states its rule in
@@ -108,6 +112,10 @@ export async function registerApiRoutes(app: FastifyInstance, ctx: AppContext): 
   await app.register(roomRoutes, ctx);
   await app.register(roomStreamRoutes, ctx);
   await app.register(feedbackRoutes, ctx);
+  await app.register(boardRoutes, ctx);
+  await app.register(notificationRoutes, ctx);
+  await app.register(webhookRoutes, ctx);
+  await app.register(reportRoutes, ctx);
   await app.register(unsubscribeRoutes, ctx);
   await app.register(adminRoutes, ctx);
 }

@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Db } from '../../db/database.ts';
+import type { Database } from '../../db/schema.ts';
+import { toDate } from '../../db/values.ts';
+import type { JobQueue } from '../../jobs/job-queue.ts';
+import type { Activity, ActivityKind, ActivityPayloads } from './activity-types.ts';
+
+export type * from './activity-types.ts';
+
+/** The queue that dispatches recorded activities to their consumers. */
+export const ACTIVITIES_QUEUE = 'activities';
+
+/** What one activity is about, as its producer records it. */
+export interface NewActivity<K extends ActivityKind> {
+  kind: K;
+  groupId: string | null;
+  actorId: string | null;
+  subjectType: string;
+  subjectId: string;
+  payload: ActivityPayloads[K];
+}
+
+/**
+ * Records an activity inside the caller's transaction: it exists exactly when the change does.
+ * Call `nudgeActivities` after the commit so dispatch runs at once rather than on the next sweep.
+ *
+ * @example
+ * await writeTransaction(db, async (trx) => {
+ *   // … insert the post …
+ *   await recordActivity(trx, { kind: 'post.created', groupId, actorId, subjectType: 'post', subjectId: postId, payload });
+ * });
+ * nudgeActivities(queue);
+ */
+export async function recordActivity<K extends ActivityKind>(
+  trx: Kysely<Database>,
+  activity: NewActivity<K>,
+  now = new Date()
+): Promise<string> {
+  const id = randomUUID();
+  await trx
+    .insertInto('activities')
+    .values({
+      id,
+      group_id: activity.groupId,
+      kind: activity.kind,
+      actor_id: activity.actorId,
+      subject_type: activity.subjectType,
+      subject_id: activity.subjectId,
+      payload: JSON.stringify(activity.payload),
+      created_at: now.toISOString(),
+      dispatched_at: null
+    })
+    .execute();
+  return id;
+}
+
+/** Asks for a dispatch run now (after a commit); failures are left to the periodic sweep. */
+export function nudgeActivities(queue: JobQueue): void {
+  void queue.enqueue(ACTIVITIES_QUEUE, {}, { maxAttempts: 1 }).catch(() => undefined);
+}
+
+/** A consumer of activities. It must be idempotent: two nodes may hand it the same activity. */
+export type ActivityConsumer = (activity: Activity) => Promise<void>;
+
+/** Activities not yet dispatched, oldest first. */
+export async function pendingActivities(db: Db, limit = 200): Promise<Activity[]> {
+  const rows = await db.kysely
+    .selectFrom('activities')
+    .selectAll()
+    .where('dispatched_at', 'is', null)
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map(
+    (row) =>
+      ({
+        id: row.id,
+        kind: row.kind as ActivityKind,
+        groupId: row.group_id,
+        actorId: row.actor_id,
+        subjectType: row.subject_type,
+        subjectId: row.subject_id,
+        payload: JSON.parse(row.payload) as unknown,
+        createdAt: toDate(row.created_at)
+      }) as Activity
+  );
+}
+
+/**
+ * Hands every pending activity to each consumer, then marks it dispatched. A consumer that throws
+ * leaves the activity pending for the next run (consumers are idempotent, so the others may see
+ * it again). Returns how many were dispatched.
+ */
+export async function dispatchActivities(
+  db: Db,
+  consumers: readonly ActivityConsumer[],
+  onError: (error: unknown, activity: Activity) => void = () => undefined
+): Promise<number> {
+  let dispatched = 0;
+  for (;;) {
+    const batch = await pendingActivities(db);
+    let progressed = false;
+    for (const activity of batch) {
+      try {
+        for (const consume of consumers) await consume(activity);
+      } catch (error) {
+        onError(error, activity);
+        continue;
+      }
+      await db.kysely
+        .updateTable('activities')
+        .set({ dispatched_at: new Date().toISOString() })
+        .where('id', '=', activity.id)
+        .where('dispatched_at', 'is', null)
+        .execute();
+      dispatched += 1;
+      progressed = true;
+    }
+    if (batch.length < 200 || !progressed) return dispatched;
+  }
+}
