@@ -58,7 +58,9 @@ export default defineConfig({
       LOG_LEVEL: 'warn',
       // Every browser of the run logs in from one address, like an office behind one NAT; the
       // limit itself is tested in the integration tier (security.int.test.ts).
-      LOG_IN_LIMIT: '60/5'
+      LOG_IN_LIMIT: '60/5',
+      // The loopback receiver of e2e/webhooks.spec.ts, the only private address webhooks reach.
+      OUTBOUND_ALLOW: `127.0.0.1:${PORT + 1}`
     }
   }
 });

@@ -31,6 +31,7 @@ import { createSponsor, listSponsors, type SponsorInput } from '../services/spon
 import { createVenue, listVenues, type VenueInput } from '../services/venue.service.ts';
 import { seedPractice } from './demo-practice.ts';
 import { seedRoom } from './demo-room.ts';
+import { ACTIVITIES_QUEUE } from '../services/activity/activity.service.ts';
 
 /** The demo's people. Later features add their groups, meetings and topics here. */
 export const DEMO_PEOPLE: {
@@ -672,6 +673,12 @@ export async function seedDemo(
       await seedGroups(fast);
       await seedMeetings(fast, withoutNotifications(queue), now);
     });
+    // What seeding did happened before anyone was watching: no notifications, no webhooks.
+    await db.kysely
+      .updateTable('activities')
+      .set({ dispatched_at: now.toISOString() })
+      .where('dispatched_at', 'is', null)
+      .execute();
   } finally {
     await queue.stop();
   }
@@ -707,11 +714,11 @@ async function withoutWaitingForDisk(db: Db, work: (db: Db) => Promise<void>): P
 
 /**
  * The queue the demo's meetings are made through: it drops meeting mails (announcements,
- * reminders, waitlist promotions, agendas) and chat posts, so seeding a few hundred made-up
+ * reminders, waitlist promotions, agendas), chat posts and activity dispatch, so seeding a few hundred made-up
  * meetings, RSVPs and votes tells nobody anything; other jobs pass through.
  */
 function withoutNotifications(queue: JobQueue): JobQueue {
-  const dropped = new Set([MEETING_MAIL_QUEUE, CHAT_WEBHOOK_QUEUE]);
+  const dropped = new Set([MEETING_MAIL_QUEUE, CHAT_WEBHOOK_QUEUE, ACTIVITIES_QUEUE]);
   return {
     enqueue: (name, payload, options) =>
       dropped.has(name) ? Promise.resolve() : queue.enqueue(name, payload, options),

@@ -9,6 +9,7 @@ import type { JobQueue } from '../jobs/job-queue.ts';
 import { createMailer, registerMailJobs } from '../jobs/mailer.ts';
 import { createRealtime } from '../jobs/realtime.ts';
 import { registerChatJobs } from '../services/chat/chat-webhook.service.ts';
+import { safeFetchAsFetch } from '../services/net/safe-fetch.ts';
 import { registerFeedbackJobs } from '../services/feedback/feedback-jobs.ts';
 import { registerPollJobs } from '../services/poll/poll-jobs.ts';
 import { registerSeriesJobs } from '../services/series.service.ts';
@@ -78,7 +79,11 @@ export async function startGuildhall(
     logger
   });
   const votingJobs = registerVotingJobs(db, queue, { queue, realtime });
-  registerChatJobs(queue, db, { baseUrl: config.baseUrl, logger });
+  registerChatJobs(queue, db, {
+    baseUrl: config.baseUrl,
+    logger,
+    fetchImpl: safeFetchAsFetch(config.outboundAllow)
+  });
   const pollJobs = registerPollJobs(db, queue, { realtime });
   const feedbackJobs = registerFeedbackJobs(db, queue);
   const links = { baseUrl: config.baseUrl, secret: config.secret };
@@ -98,7 +103,7 @@ export async function startGuildhall(
     activityJobs,
     registerBoardJobs(db, queue),
     registerNotificationJobs(db, queue, links),
-    registerWebhookJobs(db, queue, links)
+    registerWebhookJobs(db, queue, { ...links, outboundAllow: config.outboundAllow })
   ];
   await queue.start();
   for (const job of periodic) await job.start();

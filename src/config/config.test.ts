@@ -55,6 +55,21 @@ describe('configuration', () => {
     }
   });
 
+  it('reads OUTBOUND_ALLOW as host:port pairs, empty by default, and refuses anything else', () => {
+    expect(loadConfig({ DATA_DIR: fresh() }).outboundAllow).toEqual([]);
+    expect(
+      loadConfig({
+        DATA_DIR: fresh(),
+        OUTBOUND_ALLOW: 'hooks.internal:8443, 127.0.0.1:9000,[::1]:80'
+      }).outboundAllow
+    ).toEqual(['hooks.internal:8443', '127.0.0.1:9000', '[::1]:80']);
+    for (const bad of ['localhost', 'http://x:80', 'x:0', 'x:70000', 'a:1,,b:2', 'user@x:80']) {
+      expect(() => loadConfig({ DATA_DIR: fresh(), OUTBOUND_ALLOW: bad }), bad).toThrow(
+        /OUTBOUND_ALLOW: must be comma-separated host:port pairs/
+      );
+    }
+  });
+
   it('names every bad variable in one error', () => {
     let error: unknown;
     try {

@@ -27,6 +27,12 @@ export interface Config {
    * raise it when many people share one address (an office behind NAT). Undefined: the default.
    */
   logInLimit: { max: number; windowMs: number } | undefined;
+  /**
+   * `host:port` pairs outbound requests (link previews, webhooks) may reach even though they are
+   * on a private or loopback address (`OUTBOUND_ALLOW=hooks.internal:8443,127.0.0.1:9000`).
+   * Everything else private stays refused. Empty by default.
+   */
+  outboundAllow: string[];
 }
 
 /** One message per bad environment variable. */
@@ -38,6 +44,13 @@ export class ConfigError extends Error {
     this.problems = problems;
   }
 }
+
+/** One `OUTBOUND_ALLOW` entry: a host name, IPv4 or [IPv6] address, and a port. */
+const ALLOW_ENTRY = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9._-]+):\d{1,5}$/;
+const portOk = (entry: string) => {
+  const port = Number(entry.trim().slice(entry.trim().lastIndexOf(':') + 1));
+  return port >= 1 && port <= 65535;
+};
 
 const env = z.object({
   DATABASE_URL: z
@@ -91,6 +104,14 @@ const env = z.object({
     .regex(/^[1-9]\d{0,5}\/[1-9]\d{0,3}$/, {
       message: 'must be attempts/minutes, such as 10/5 (10 log-in attempts per 5 minutes per IP)'
     })
+    .optional(),
+  OUTBOUND_ALLOW: z
+    .string()
+    .trim()
+    .refine((v) => v.split(',').every((e) => ALLOW_ENTRY.test(e.trim()) && portOk(e)), {
+      message:
+        'must be comma-separated host:port pairs, such as hooks.internal:8443,127.0.0.1:9000 (leave unset to allow no private addresses)'
+    })
     .optional()
 });
 
@@ -133,7 +154,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     secret: e.SECRET ?? readOrCreateSecret(dataDir),
     logLevel: e.LOG_LEVEL ?? 'info',
     trustProxy: e.TRUST_PROXY === 'true',
-    logInLimit: e.LOG_IN_LIMIT ? parseLimit(e.LOG_IN_LIMIT) : undefined
+    logInLimit: e.LOG_IN_LIMIT ? parseLimit(e.LOG_IN_LIMIT) : undefined,
+    outboundAllow: e.OUTBOUND_ALLOW ? e.OUTBOUND_ALLOW.split(',').map((v) => v.trim()) : []
   };
 }
 

@@ -6,8 +6,28 @@ import { dbBool, toBool, toDate } from '../db/values.ts';
 import { writeTransaction } from '../db/write-transaction.ts';
 import { changeCapacity } from '../domain/rsvp.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
+import { nudgeActivities, recordActivity } from './activity/activity.service.ts';
 import { MEETING_MAIL_QUEUE, type MeetingMailJob } from './meeting-mail-jobs.ts';
 import { promoteWaitlist } from './rsvp.service.ts';
+import { groupRef, meetingRef } from './webhook/activity-refs.ts';
+
+/** Records a `meeting.*` activity about `meeting` (inside the transaction that changed it). */
+async function recordMeetingActivity(
+  trx: Kysely<Database>,
+  kind: 'meeting.published' | 'meeting.changed' | 'meeting.cancelled',
+  meeting: Meeting,
+  actorId: string | null,
+  changed: string[] = []
+): Promise<void> {
+  const group = await groupRef(trx, meeting.groupId);
+  const ref = meetingRef(meeting, group.slug);
+  const base = { groupId: meeting.groupId, actorId, subjectType: 'event', subjectId: meeting.id };
+  if (kind === 'meeting.changed') {
+    await recordActivity(trx, { ...base, kind, payload: { group, meeting: ref, changed } });
+  } else {
+    await recordActivity(trx, { ...base, kind, payload: { group, meeting: ref } });
+  }
+}
 
 export type MeetingStatus = 'draft' | 'published' | 'cancelled';
 
@@ -221,9 +241,14 @@ export async function createMeeting(
       })
       .execute();
     await writeSponsors(trx, id, input.sponsorIds ?? []);
+    if (input.publish && (extra.announce ?? true)) {
+      const created = await findMeeting(trx, id);
+      if (created) await recordMeetingActivity(trx, 'meeting.published', created, actorId);
+    }
   });
   const meeting = await findMeeting(db, id);
   if (!meeting) throw new Error('meeting vanished after insert');
+  if (input.publish && (extra.announce ?? true)) nudgeActivities(queue);
   if (meeting.status === 'published') {
     if (extra.announce ?? true) await enqueueMail(queue, { kind: 'announce', eventId: meeting.id });
     await scheduleReminder(queue, meeting);
@@ -279,7 +304,7 @@ export async function updateMeeting(
   meeting: Meeting,
   patch: Partial<MeetingInput>,
   now = new Date(),
-  options: { keepAttached?: boolean } = {}
+  options: { keepAttached?: boolean; actorId?: string | null } = {}
 ): Promise<Meeting> {
   if (meeting.status === 'cancelled') throw new MeetingError('cancelled');
   const merged: MeetingInput = {
@@ -347,8 +372,15 @@ export async function updateMeeting(
     const promotedIds = await promoteWaitlist(trx, meeting.id, now);
     const saved = await findMeeting(trx, meeting.id);
     if (!saved) throw new Error('meeting vanished during update');
+    if (seen && saved.status === 'published') {
+      const changed: string[] = visibleChanges(current, next);
+      if (current.title !== next.title) changed.push('title');
+      if (current.description !== next.description) changed.push('description');
+      await recordMeetingActivity(trx, 'meeting.changed', saved, options.actorId ?? null, changed);
+    }
     return { after: saved, promoted: promotedIds, before: current };
   });
+  if (after.status === 'published') nudgeActivities(queue);
   if (promoted.length > 0) {
     await enqueueMail(queue, { kind: 'promoted', eventId: meeting.id, userIds: promoted });
   }
@@ -388,18 +420,26 @@ export async function publishMeeting(
   db: Db,
   queue: JobQueue,
   meeting: Meeting,
-  now = new Date()
+  now = new Date(),
+  actorId: string | null = null
 ): Promise<Meeting> {
   if (meeting.status !== 'draft') throw new MeetingError('notDraft');
   const at = now.toISOString();
-  await db.kysely
-    .updateTable('events')
-    .set({ status: 'published', published_at: at, updated_at: at })
-    .where('id', '=', meeting.id)
-    .where('status', '=', 'draft')
-    .execute();
+  await db.kysely.transaction().execute(async (trx) => {
+    const result = await trx
+      .updateTable('events')
+      .set({ status: 'published', published_at: at, updated_at: at })
+      .where('id', '=', meeting.id)
+      .where('status', '=', 'draft')
+      .executeTakeFirst();
+    const published = await findMeeting(trx, meeting.id);
+    if (Number(result.numUpdatedRows) === 1 && published) {
+      await recordMeetingActivity(trx, 'meeting.published', published, actorId);
+    }
+  });
   const after = await findMeeting(db, meeting.id);
   if (!after) throw new Error('meeting vanished');
+  nudgeActivities(queue);
   await announced(queue, after);
   return after;
 }
@@ -413,21 +453,29 @@ export async function cancelMeeting(
   queue: JobQueue,
   meeting: Meeting,
   reason: string | null,
-  now = new Date()
+  now = new Date(),
+  actorId: string | null = null
 ): Promise<Meeting> {
   if (meeting.status === 'cancelled') throw new MeetingError('cancelled');
-  await db.kysely
-    .updateTable('events')
-    .set({
-      status: 'cancelled',
-      cancel_reason: reason,
-      sequence: meeting.sequence + 1,
-      updated_at: now.toISOString()
-    })
-    .where('id', '=', meeting.id)
-    .execute();
+  await db.kysely.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('events')
+      .set({
+        status: 'cancelled',
+        cancel_reason: reason,
+        sequence: meeting.sequence + 1,
+        updated_at: now.toISOString()
+      })
+      .where('id', '=', meeting.id)
+      .execute();
+    const cancelled = await findMeeting(trx, meeting.id);
+    if (meeting.status === 'published' && cancelled) {
+      await recordMeetingActivity(trx, 'meeting.cancelled', cancelled, actorId);
+    }
+  });
   const after = await findMeeting(db, meeting.id);
   if (!after) throw new Error('meeting vanished');
+  if (meeting.status === 'published') nudgeActivities(queue);
   if (meeting.status === 'published') {
     await enqueueMail(queue, { kind: 'cancelled', eventId: meeting.id });
   }

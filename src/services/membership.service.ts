@@ -7,9 +7,28 @@ import { normalizeTag } from '../domain/tags.ts';
 import { isLocale } from '../i18n/i18n.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import { MAIL_QUEUE, type MailMessage } from '../jobs/mail-message.ts';
+import { recordActivity } from './activity/activity.service.ts';
 import { recordAudit } from './audit.service.ts';
 import type { Group } from './group.service.ts';
 import { isUniqueViolation } from './profile.service.ts';
+import { groupRef, personRef } from './webhook/activity-refs.ts';
+
+/** Records `member.joined` for `userId` in `groupId` (inside the joining transaction). */
+async function recordJoined(
+  trx: Kysely<Database>,
+  groupId: string,
+  userId: string,
+  actorId: string
+): Promise<void> {
+  await recordActivity(trx, {
+    kind: 'member.joined',
+    groupId,
+    actorId,
+    subjectType: 'user',
+    subjectId: userId,
+    payload: { group: await groupRef(trx, groupId), member: await personRef(trx, userId) }
+  });
+}
 
 /** Why a membership change was refused. */
 export type MembershipProblem =
@@ -66,6 +85,7 @@ export async function joinGroup(
         .execute();
       if (status === 'active') {
         await countMember(trx, group.id, 1);
+        await recordJoined(trx, group.id, userId, userId);
       }
     });
   } catch (error) {
@@ -150,6 +170,7 @@ export async function decideRequest(
         .where('user_id', '=', userId)
         .execute();
       await countMember(trx, group.id, 1);
+      await recordJoined(trx, group.id, userId, actorId);
     } else {
       await trx
         .deleteFrom('memberships')

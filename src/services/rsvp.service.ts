@@ -14,6 +14,8 @@ import {
   startsAfter
 } from './event.service.ts';
 import { MEETING_MAIL_QUEUE, type MeetingMailJob } from './meeting-mail-jobs.ts';
+import { nudgeActivities, recordActivity } from './activity/activity.service.ts';
+import { groupRef, meetingRef, personRef } from './webhook/activity-refs.ts';
 
 /** One person's answer to one meeting. */
 export interface Rsvp {
@@ -198,7 +200,7 @@ export async function respond(
   answer: { going: boolean; guests: number; fromSeries?: boolean },
   now = new Date()
 ): Promise<Rsvp> {
-  const { promoted } = await writeTransaction(db, async (trx) => {
+  const { promoted, changed } = await writeTransaction(db, async (trx) => {
     const meeting = await lockMeeting(trx, db, eventId);
     if (!meeting) throw new RsvpError('notFound');
     const closed = rsvpWindow(meeting, now);
@@ -289,8 +291,27 @@ export async function respond(
         .where('id', '=', eventId)
         .execute();
     }
-    return { promoted: await promoteWaitlist(trx, eventId, now) };
+    const changed =
+      existing?.status !== status && (existing !== undefined || status !== 'not_going');
+    if (changed) {
+      const group = await groupRef(trx, meeting.groupId);
+      await recordActivity(trx, {
+        kind: 'rsvp.changed',
+        groupId: meeting.groupId,
+        actorId: userId,
+        subjectType: 'event',
+        subjectId: eventId,
+        payload: {
+          group,
+          meeting: meetingRef(meeting, group.slug),
+          member: await personRef(trx, userId),
+          status
+        }
+      });
+    }
+    return { promoted: await promoteWaitlist(trx, eventId, now), changed };
   });
+  if (changed) nudgeActivities(queue);
   if (promoted.length > 0) {
     const job: MeetingMailJob = { kind: 'promoted', eventId, userIds: promoted };
     await queue.enqueue(MEETING_MAIL_QUEUE, job);

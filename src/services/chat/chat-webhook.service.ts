@@ -253,6 +253,10 @@ export function chatWebhookJobHandler(
  * @example
  * registerChatJobs(queue, db, { baseUrl: config.baseUrl, logger });
  */
-export function registerChatJobs(queue: JobQueue, db: Db, options: ChatWebhookOptions = {}): void {
+export function registerChatJobs(
+  queue: JobQueue,
+  db: Db,
+  options: ChatWebhookOptions & { fetchImpl?: typeof fetch } = {}
+): void {
   queue.work(CHAT_WEBHOOK_QUEUE, chatWebhookJobHandler(db, options));
 }

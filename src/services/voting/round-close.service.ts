@@ -9,7 +9,9 @@ import { DEFAULT_TOPIC_MINUTES } from '../../domain/agenda.ts';
 import { closeRound } from '../../domain/voting.ts';
 import type { JobQueue } from '../../jobs/job-queue.ts';
 import type { Realtime } from '../../jobs/realtime.ts';
+import { nudgeActivities, recordActivity } from '../activity/activity.service.ts';
 import { recordAudit } from '../audit.service.ts';
+import { groupRef, meetingRef } from '../webhook/activity-refs.ts';
 import { CHAT_WEBHOOK_QUEUE, type ChatWebhookJob } from '../chat/chat-webhook.service.ts';
 import { appendAgendaItem, compactAgenda } from '../agenda.service.ts';
 import { lockMeeting } from '../event.service.ts';
@@ -131,8 +133,23 @@ export async function closeVotingRound(
         votes: Object.fromEntries(outcome.ranking.map((r) => [r.id, r.votes]))
       }
     });
+    const group = await groupRef(trx, round.groupId);
+    await recordActivity(trx, {
+      kind: 'round.closed',
+      groupId: round.groupId,
+      actorId: options.actorId,
+      subjectType: 'voting_round',
+      subjectId: round.id,
+      payload: {
+        group,
+        roundId: round.id,
+        meeting: meeting ? meetingRef(meeting, group.slug) : null,
+        picked: await topicTitles(trx, outcome.picked)
+      }
+    });
     return true;
   });
+  if (closedNow) nudgeActivities(deps.queue);
   const round = await findRound(db, roundId);
   if (!round) throw new VoteError('roundNotFound');
   if (closedNow) {

@@ -211,7 +211,9 @@ export const eventRoutes: FastifyPluginAsyncZod<AppContext> = async (app, { db, 
           db,
           queue,
           access.meeting,
-          meetingInput(request.body, access.meeting.timeZone)
+          meetingInput(request.body, access.meeting.timeZone),
+          new Date(),
+          { actorId: callerOf(request).userId }
         );
         const rsvp = await findRsvp(db, meeting.id, callerOf(request).userId);
         return await presentMeetingFor(db, { ...access, meeting }, rsvp);
@@ -236,7 +238,13 @@ export const eventRoutes: FastifyPluginAsyncZod<AppContext> = async (app, { db, 
     async (request) => {
       const access = await requireMeetingAccess(db, request, request.params.id, 'event.create');
       try {
-        const meeting = await publishMeeting(db, queue, access.meeting);
+        const meeting = await publishMeeting(
+          db,
+          queue,
+          access.meeting,
+          new Date(),
+          callerOf(request).userId
+        );
         return await presentMeetingFor(db, { ...access, meeting }, null);
       } catch (error) {
         meetingProblem(error);
@@ -261,7 +269,14 @@ export const eventRoutes: FastifyPluginAsyncZod<AppContext> = async (app, { db, 
     async (request) => {
       const access = await requireMeetingAccess(db, request, request.params.id, 'event.create');
       try {
-        const meeting = await cancelMeeting(db, queue, access.meeting, request.body.reason);
+        const meeting = await cancelMeeting(
+          db,
+          queue,
+          access.meeting,
+          request.body.reason,
+          new Date(),
+          callerOf(request).userId
+        );
         return await presentMeetingFor(db, { ...access, meeting }, null);
       } catch (error) {
         meetingProblem(error);
