@@ -173,7 +173,7 @@ describeWithApp('webhook delivery', (app) => {
 
     // re-enabled: the count starts again and the waiting delivery is due at once
     answer = 200;
-    const on = await enableWebhook(db(), webhook.id);
+    const on = await enableWebhook(db(), webhook.id, { groupId: webhook.groupId, actorId: null });
     expect([on.status, on.failureCount, on.disabledAt]).toEqual(['active', 0, null]);
     expect(await deliverDue(db(), { allow })).toBe(1);
     expect(receiver.received).toHaveLength(1);

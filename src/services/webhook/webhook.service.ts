@@ -2,9 +2,11 @@
 // their signing secret (returned only at creation and on rotation) and their delivery log.
 
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Selectable } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { Db } from '../../db/database.ts';
-import type { WebhookDeliveriesTable, WebhooksTable } from '../../db/schema.ts';
+import type { Database, WebhookDeliveriesTable, WebhooksTable } from '../../db/schema.ts';
+import { writeTransaction } from '../../db/write-transaction.ts';
+import { recordAudit } from '../audit.service.ts';
 import { parseJsonList, toDate } from '../../db/values.ts';
 import type { CreatedCursor } from '../created-cursor.ts';
 
@@ -145,35 +147,60 @@ export async function createWebhook(
   now = new Date()
 ): Promise<{ webhook: Webhook; secret: string }> {
   if (!checkWebhookUrl(input.url)) throw new WebhookError('webhookUrlInvalid', 'url');
-  const count = await db.kysely
-    .selectFrom('webhooks')
-    .select((eb) => eb.fn.countAll<string | number>().as('n'))
-    .where('group_id', '=', groupId)
-    .executeTakeFirstOrThrow();
-  if (Number(count.n) >= WEBHOOKS_PER_GROUP) throw new WebhookError('webhookLimit');
   const id = randomUUID();
   const secret = newWebhookSecret();
   const at = now.toISOString();
-  await db.kysely
-    .insertInto('webhooks')
-    .values({
-      id,
-      group_id: groupId,
-      url: input.url,
-      format: input.format,
-      events: JSON.stringify([...new Set(input.events)]),
-      secret,
-      status: 'active',
-      failure_count: 0,
-      disabled_at: null,
-      created_by: createdBy,
-      created_at: at,
-      updated_at: at
-    })
-    .execute();
+  await writeTransaction(db, async (trx) => {
+    const count = await trx
+      .selectFrom('webhooks')
+      .select((eb) => eb.fn.countAll<string | number>().as('n'))
+      .where('group_id', '=', groupId)
+      .executeTakeFirstOrThrow();
+    if (Number(count.n) >= WEBHOOKS_PER_GROUP) throw new WebhookError('webhookLimit');
+    await trx
+      .insertInto('webhooks')
+      .values({
+        id,
+        group_id: groupId,
+        url: input.url,
+        format: input.format,
+        events: JSON.stringify([...new Set(input.events)]),
+        secret,
+        status: 'active',
+        failure_count: 0,
+        disabled_at: null,
+        created_by: createdBy,
+        created_at: at,
+        updated_at: at
+      })
+      .execute();
+    await auditWebhook(trx, { groupId, actorId: createdBy }, 'webhook.created', id, input.url);
+  });
   const webhook = await findWebhook(db, id);
   if (!webhook) throw new Error('webhook vanished after insert');
   return { webhook, secret };
+}
+
+/** Who changes a webhook, for the group's audit log. */
+export interface WebhookChange {
+  groupId: string;
+  actorId: string | null;
+}
+
+/** Writes one webhook change to the group's audit log (never the secret). */
+async function auditWebhook(
+  trx: Kysely<Database>,
+  by: WebhookChange,
+  action: string,
+  webhookId: string,
+  url?: string
+): Promise<void> {
+  await recordAudit(trx, {
+    groupId: by.groupId,
+    actorId: by.actorId,
+    action,
+    details: { webhookId, ...(url === undefined ? {} : { url }) }
+  });
 }
 
 export async function findWebhook(db: Db, id: string): Promise<Webhook | undefined> {
@@ -211,39 +238,56 @@ export async function listWebhooks(db: Db, groupId: string): Promise<Webhook[]> 
 export async function updateWebhook(
   db: Db,
   id: string,
+  by: WebhookChange,
   patch: Partial<WebhookInput>,
   now = new Date()
 ): Promise<Webhook> {
   if (patch.url !== undefined && !checkWebhookUrl(patch.url)) {
     throw new WebhookError('webhookUrlInvalid', 'url');
   }
-  await db.kysely
-    .updateTable('webhooks')
-    .set({
-      ...(patch.url !== undefined ? { url: patch.url } : {}),
-      ...(patch.format !== undefined ? { format: patch.format } : {}),
-      ...(patch.events !== undefined ? { events: JSON.stringify([...new Set(patch.events)]) } : {}),
-      updated_at: now.toISOString()
-    })
-    .where('id', '=', id)
-    .execute();
+  await writeTransaction(db, async (trx) => {
+    await trx
+      .updateTable('webhooks')
+      .set({
+        ...(patch.url !== undefined ? { url: patch.url } : {}),
+        ...(patch.format !== undefined ? { format: patch.format } : {}),
+        ...(patch.events !== undefined
+          ? { events: JSON.stringify([...new Set(patch.events)]) }
+          : {}),
+        updated_at: now.toISOString()
+      })
+      .where('id', '=', id)
+      .execute();
+    await auditWebhook(trx, by, 'webhook.updated', id, patch.url);
+  });
   const webhook = await findWebhook(db, id);
   if (!webhook) throw new Error('webhook vanished');
   return webhook;
 }
 
-export async function deleteWebhook(db: Db, id: string): Promise<void> {
-  await db.kysely.deleteFrom('webhooks').where('id', '=', id).execute();
+export async function deleteWebhook(db: Db, id: string, by: WebhookChange): Promise<void> {
+  await writeTransaction(db, async (trx) => {
+    await trx.deleteFrom('webhooks').where('id', '=', id).execute();
+    await auditWebhook(trx, by, 'webhook.deleted', id);
+  });
 }
 
 /** A new secret; the old one stops signing at once. Returns the new secret (shown once). */
-export async function rotateWebhookSecret(db: Db, id: string, now = new Date()): Promise<string> {
+export async function rotateWebhookSecret(
+  db: Db,
+  id: string,
+  by: WebhookChange,
+  now = new Date()
+): Promise<string> {
   const secret = newWebhookSecret();
-  await db.kysely
-    .updateTable('webhooks')
-    .set({ secret, updated_at: now.toISOString() })
-    .where('id', '=', id)
-    .execute();
+  await writeTransaction(db, async (trx) => {
+    await trx
+      .updateTable('webhooks')
+      .set({ secret, updated_at: now.toISOString() })
+      .where('id', '=', id)
+      .execute();
+    await auditWebhook(trx, by, 'webhook.secretRotated', id);
+  });
   return secret;
 }
 
@@ -251,19 +295,27 @@ export async function rotateWebhookSecret(db: Db, id: string, now = new Date()):
  * Turns a disabled webhook back on: its failure count starts again at zero and the deliveries that
  * waited while it was off are due now.
  */
-export async function enableWebhook(db: Db, id: string, now = new Date()): Promise<Webhook> {
+export async function enableWebhook(
+  db: Db,
+  id: string,
+  by: WebhookChange,
+  now = new Date()
+): Promise<Webhook> {
   const at = now.toISOString();
-  await db.kysely
-    .updateTable('webhooks')
-    .set({ status: 'active', failure_count: 0, disabled_at: null, updated_at: at })
-    .where('id', '=', id)
-    .execute();
-  await db.kysely
-    .updateTable('webhook_deliveries')
-    .set({ next_attempt_at: at, updated_at: at })
-    .where('webhook_id', '=', id)
-    .where('status', '=', 'pending')
-    .execute();
+  await writeTransaction(db, async (trx) => {
+    await trx
+      .updateTable('webhooks')
+      .set({ status: 'active', failure_count: 0, disabled_at: null, updated_at: at })
+      .where('id', '=', id)
+      .execute();
+    await trx
+      .updateTable('webhook_deliveries')
+      .set({ next_attempt_at: at, updated_at: at })
+      .where('webhook_id', '=', id)
+      .where('status', '=', 'pending')
+      .execute();
+    await auditWebhook(trx, by, 'webhook.enabled', id);
+  });
   const webhook = await findWebhook(db, id);
   if (!webhook) throw new Error('webhook vanished');
   return webhook;

@@ -178,5 +178,21 @@ describeWithApp('webhooks API', (app) => {
     const gone = await t.request({ method: 'DELETE', url: `/api/v1/webhooks/${hook.id}`, cookie });
     expect(gone.statusCode).toBe(204);
     expect(await count()).toBe(0);
+
+    // every change is in the group's audit log, the secrets never
+    const audit = await t.testDb.db.kysely
+      .selectFrom('audit_entries')
+      .select(['action', 'details'])
+      .where('group_id', '=', groupId)
+      .where('action', 'like', 'webhook.%')
+      .execute();
+    expect(audit.map((a) => a.action).sort()).toEqual([
+      'webhook.created',
+      'webhook.deleted',
+      'webhook.secretRotated',
+      'webhook.updated'
+    ]);
+    expect(audit.every((a) => JSON.parse(a.details).webhookId === hook.id)).toBe(true);
+    expect(JSON.stringify(audit)).not.toContain('whsec_');
   });
 });

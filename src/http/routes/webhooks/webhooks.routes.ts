@@ -129,7 +129,14 @@ export const webhookRoutes: FastifyPluginAsyncZod<AppContext> = async (app, cont
     },
     async (request) => {
       const { webhook } = await requireWebhookAccess(db, request, request.params.id);
-      return webhookJson(await updateWebhook(db, webhook.id, request.body).catch(webhookProblem));
+      return webhookJson(
+        await updateWebhook(
+          db,
+          webhook.id,
+          { groupId: webhook.groupId, actorId: callerOf(request).userId },
+          request.body
+        ).catch(webhookProblem)
+      );
     }
   );
 
@@ -146,7 +153,10 @@ export const webhookRoutes: FastifyPluginAsyncZod<AppContext> = async (app, cont
     },
     async (request, reply) => {
       const { webhook } = await requireWebhookAccess(db, request, request.params.id);
-      await deleteWebhook(db, webhook.id);
+      await deleteWebhook(db, webhook.id, {
+        groupId: webhook.groupId,
+        actorId: callerOf(request).userId
+      });
       return reply.code(204).send(null);
     }
   );
@@ -188,7 +198,12 @@ export const webhookRoutes: FastifyPluginAsyncZod<AppContext> = async (app, cont
     },
     async (request) => {
       const { webhook } = await requireWebhookAccess(db, request, request.params.id);
-      return webhookJson(await enableWebhook(db, webhook.id));
+      return webhookJson(
+        await enableWebhook(db, webhook.id, {
+          groupId: webhook.groupId,
+          actorId: callerOf(request).userId
+        })
+      );
     }
   );
 
@@ -207,7 +222,10 @@ export const webhookRoutes: FastifyPluginAsyncZod<AppContext> = async (app, cont
     },
     async (request) => {
       const { webhook } = await requireWebhookAccess(db, request, request.params.id);
-      const secret = await rotateWebhookSecret(db, webhook.id);
+      const secret = await rotateWebhookSecret(db, webhook.id, {
+        groupId: webhook.groupId,
+        actorId: callerOf(request).userId
+      });
       return { ...webhookJson(webhook), secret };
     }
   );
