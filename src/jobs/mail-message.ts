@@ -15,7 +15,9 @@ export type MailTemplate =
   | 'meeting-changed'
   | 'meeting-cancelled'
   | 'meeting-agenda'
-  | 'meeting-feedback';
+  | 'meeting-feedback'
+  | 'notification'
+  | 'notification-digest';
 
 /** A file sent with a mail, e.g. a meeting's `.ics`. */
 export interface MailAttachment {

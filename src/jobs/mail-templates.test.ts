@@ -56,8 +56,32 @@ function paramsFor(template: MailTemplate, name = 'Ada Lovelace'): Record<string
         ...meetingParams(name),
         agenda: '1. Rust & WebAssembly (30 min)\n2. Break (15 min)'
       };
+    case 'notification':
+      return {
+        name,
+        url: URL_,
+        headline: 'Grace mentioned you in “Rust & Pizza”',
+        excerpt: 'Any tips, @ada?',
+        settingsUrl: SETTINGS,
+        unsubscribeUrl: UNSUBSCRIBE
+      };
+    case 'notification-digest':
+      return {
+        name,
+        url: URL_,
+        frequency: 'weekly',
+        count: '2',
+        digest: 'Rust Berlin\n\nPosts:\n• Grace posted “Rust & Pizza”',
+        settingsUrl: SETTINGS,
+        unsubscribeUrl: UNSUBSCRIBE
+      };
   }
 }
+
+const SETTINGS = 'https://guild.example.com/settings/notifications';
+
+/** Templates whose strings live in a section of their own name (not under `notifications`). */
+const PLAIN_TEMPLATES = MAIL_TEMPLATES.filter((t) => !t.startsWith('notification'));
 
 function message(template: MailTemplate, locale: 'en' | 'de', name?: string): MailMessage {
   return { template, to: 'ada@example.com', locale, params: paramsFor(template, name) };
@@ -82,8 +106,11 @@ describe('mail catalogs', () => {
 
   it('have a section for every template and no stray ones', () => {
     // `layout` and `meeting` hold words shared by several templates.
-    const sections = Object.keys(en).filter((k) => k !== 'layout' && k !== 'meeting');
-    expect(sections.sort()).toEqual([...MAIL_TEMPLATES].sort());
+    // `notifications` holds the notification mails' strings (and their sentences).
+    const sections = Object.keys(en).filter(
+      (k) => k !== 'layout' && k !== 'meeting' && k !== 'notifications'
+    );
+    expect(sections.sort()).toEqual([...PLAIN_TEMPLATES].sort());
   });
 
   it('use the same placeholders in both languages', () => {
@@ -104,11 +131,14 @@ describe('mail catalogs', () => {
 });
 
 describe('renderMail', () => {
-  for (const template of MAIL_TEMPLATES) {
+  for (const template of PLAIN_TEMPLATES) {
     for (const locale of LOCALES) {
       it(`renders ${template} in ${locale}`, async () => {
         const mail = await renderMail(message(template, locale));
-        const catalog: Record<string, Record<string, string>> = locale === 'de' ? de : en;
+        const catalog = (locale === 'de' ? de : en) as unknown as Record<
+          string,
+          Record<string, string>
+        >;
         const section = catalog[template] ?? {};
 
         const params = paramsFor(template);
@@ -298,5 +328,45 @@ describe('renderMail', () => {
       mailMessageSchema.safeParse({ ...message('verify-email', 'en'), to: 'not-an-address' })
         .success
     ).toBe(false);
+  });
+
+  for (const locale of LOCALES) {
+    it(`renders a notification in ${locale} with its unsubscribe and settings links`, async () => {
+      const mail = await renderMail(message('notification', locale));
+      const section = (locale === 'de' ? de : en).notifications.immediate;
+      expect(mail.subject).toBe('Grace mentioned you in “Rust & Pizza”');
+      expect(mail.text).toContain('Grace mentioned you in “Rust & Pizza”\n\n“Any tips, @ada?”');
+      expect(mail.text).toContain(`${section.action}:\n${URL_}\n`);
+      expect(mail.text).toContain(`${section.unsubscribe}\n${UNSUBSCRIBE}\n`);
+      expect(mail.text.endsWith(`${SETTINGS}\n`)).toBe(true);
+      expect(mail.html).toContain(`href="${UNSUBSCRIBE}"`);
+      expect(mail.html).toContain(`href="${SETTINGS}"`);
+      expect(mail.html).toContain('Rust &amp; Pizza');
+      for (const part of [mail.subject, mail.text, mail.html])
+        expect(part).not.toMatch(/notifications\./);
+    });
+
+    it(`renders the weekly and daily digests in ${locale}`, async () => {
+      const catalog = (locale === 'de' ? de : en).notifications.digest;
+      for (const frequency of ['weekly', 'daily'] as const) {
+        const base = message('notification-digest', locale);
+        const mail = await renderMail({ ...base, params: { ...base.params, frequency } });
+        expect(mail.subject).toBe(catalog[frequency].subject);
+        expect(mail.text).toContain('Rust Berlin\n\nPosts:\n• Grace posted “Rust & Pizza”');
+        expect(mail.text).toContain(`${catalog[frequency].unsubscribe}\n${UNSUBSCRIBE}\n`);
+        expect(mail.html).toContain('white-space:pre-line;');
+        for (const part of [mail.subject, mail.text, mail.html])
+          expect(part).not.toMatch(/notifications\./);
+      }
+    });
+  }
+
+  it('sends a warning without an unsubscribe link, and a digest never without one', () => {
+    const warning = message('notification', 'en');
+    delete warning.params.unsubscribeUrl;
+    expect(mailMessageSchema.safeParse(warning).success).toBe(true);
+    const digest = message('notification-digest', 'en');
+    delete digest.params.unsubscribeUrl;
+    expect(mailMessageSchema.safeParse(digest).success).toBe(false);
   });
 });

@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { LOCALES, type Locale, mailTranslator } from '../i18n/i18n.ts';
 import type { MailMessage, MailTemplate } from './mail-message.ts';
+import {
+  notificationDigestMailSchema,
+  notificationMailSchema,
+  notificationParts,
+  templateKey
+} from './notification-mail-templates.ts';
 
 /** A mail ready for the transport: subject line, plain-text body and HTML body. */
 export interface RenderedMail {
@@ -24,7 +30,9 @@ export const MAIL_TEMPLATES = [
   'meeting-changed',
   'meeting-cancelled',
   'meeting-agenda',
-  'meeting-feedback'
+  'meeting-feedback',
+  'notification',
+  'notification-digest'
 ] as const satisfies readonly MailTemplate[];
 
 const httpUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' });
@@ -163,7 +171,9 @@ export const mailMessageSchema = z.discriminatedUnion('template', [
     ...envelope,
     // After the meeting, to those who attended: the link (`url`) is the feedback form.
     params: z.object({ ...meetingParams, onlineUrl: z.never().optional() })
-  })
+  }),
+  notificationMailSchema,
+  notificationDigestMailSchema
 ]) satisfies z.ZodType<MailMessage>;
 
 /** A `MailMessage` whose params have been checked against its template. */
@@ -192,14 +202,18 @@ export async function renderMail(message: MailMessage): Promise<RenderedMail> {
     t(key, { replace, interpolation: { escapeValue: false } });
 
   const params: Record<string, string | undefined> = valid.params;
-  const key = valid.template;
+  const key = templateKey(valid.template, params);
   const name = params.name?.trim();
   const greeting = name ? tr('layout.greeting', { name }) : tr('layout.greetingNoName');
   const link =
     'url' in valid.params
       ? { url: valid.params.url, action: tr(`${key}.action`), hint: tr('layout.linkHint') }
       : undefined;
-  const meeting = key.startsWith('meeting-') ? meetingParts(key, params, tr) : undefined;
+  const meeting = key.startsWith('meeting-')
+    ? meetingParts(key, params, tr)
+    : key.startsWith('notifications.')
+      ? notificationParts(key, params, tr)
+      : undefined;
   const content: MailContent = {
     locale: valid.locale,
     subject: tr(`${key}.subject`, params),
@@ -210,7 +224,10 @@ export async function renderMail(message: MailMessage): Promise<RenderedMail> {
     link,
     outro: tr(`${key}.outro`, params),
     footer: tr(`${key}.footer`, params),
-    unsubscribe: meeting?.unsubscribe
+    unsubscribe: meeting?.unsubscribe,
+    settings: params.settingsUrl
+      ? { text: tr('notifications.mailSettings'), url: params.settingsUrl }
+      : undefined
   };
   return { subject: content.subject, text: renderText(content), html: renderHtml(content) };
 }
@@ -284,6 +301,8 @@ interface MailContent {
   footer: string;
   /** A link that stops this kind of mail. */
   unsubscribe: { text: string; url: string } | undefined;
+  /** A link to the notification settings. */
+  settings?: { text: string; url: string } | undefined;
 }
 
 function renderText(c: MailContent): string {
@@ -296,6 +315,7 @@ function renderText(c: MailContent): string {
   if (c.link) lines.push(`${c.link.action}:`, c.link.url, '');
   lines.push(c.outro, '', '-- ', c.footer, '');
   if (c.unsubscribe) lines.push(c.unsubscribe.text, c.unsubscribe.url, '');
+  if (c.settings) lines.push(c.settings.text, c.settings.url, '');
   return lines.join('\n');
 }
 
@@ -327,6 +347,9 @@ function renderHtml(c: MailContent): string {
   const unsubscribe = c.unsubscribe
     ? `\n<p style="margin:0 0 16px;font-size:13px;color:#52525b;"><a href="${escapeHtml(c.unsubscribe.url)}" style="color:#52525b;">${escapeHtml(c.unsubscribe.text)}</a></p>`
     : '';
+  const settings = c.settings
+    ? `\n<p style="margin:0 0 16px;font-size:13px;color:#52525b;"><a href="${escapeHtml(c.settings.url)}" style="color:#52525b;">${escapeHtml(c.settings.text)}</a></p>`
+    : '';
   const body = [p(c.greeting), p(c.intro), notes, details, link, p(c.outro)]
     .filter(Boolean)
     .join('\n');
@@ -342,7 +365,7 @@ function renderHtml(c: MailContent): string {
 <div role="article" aria-roledescription="email" aria-label="${escapeHtml(c.subject)}" lang="${c.locale}" style="max-width:560px;margin:0 auto;padding:32px 24px;background:#ffffff;color:#18181b;${FONT};font-size:16px;line-height:1.5;">
 ${body}
 <hr style="border:none;border-top:1px solid #e4e4e7;margin:24px 0 16px;">
-${p(c.footer, 'font-size:13px;color:#52525b;')}${unsubscribe}
+${p(c.footer, 'font-size:13px;color:#52525b;')}${unsubscribe}${settings}
 </div>
 </body>
 </html>

@@ -1,13 +1,46 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Db } from '../db/database.ts';
+import {
+  DEFAULT_CHANNELS,
+  NOTIFICATION_KINDS,
+  type NotificationKind
+} from './notification/notification-kinds.ts';
 
 /**
- * The kinds of meeting mail a person can stop from a link in the mail. Cancellations have no kind
- * of their own: they are always sent, because someone who planned to come must know. Their
- * unsubscribe link stops announcements instead.
+ * The kinds of mail a person can stop from a link in the mail. Meeting mails: `announce`,
+ * `remind`, `changed`, `promoted` (scope: the group). Cancellations have no kind of their own:
+ * they are always sent, because someone who planned to come must know. Their unsubscribe link
+ * stops announcements instead. Notification mails: `notify-<kind>` stops the mails at once of that
+ * kind, `digest-daily` and `digest-weekly` the digests (scope `*`: every group; the notifications
+ * stay in the app).
  */
-export const UNSUBSCRIBE_KINDS = ['announce', 'remind', 'changed', 'promoted'] as const;
+export const UNSUBSCRIBE_KINDS = [
+  'announce',
+  'remind',
+  'changed',
+  'promoted',
+  'notify-mention',
+  'notify-reply',
+  'notify-post',
+  'notify-meeting',
+  'notify-round',
+  'notify-member',
+  'notify-report',
+  'digest-daily',
+  'digest-weekly'
+] as const;
 export type UnsubscribeKind = (typeof UNSUBSCRIBE_KINDS)[number];
+
+/** The unsubscribe kind that stops the mails at once of a notification kind (none for warnings). */
+export function notifyUnsubscribeKind(kind: NotificationKind): UnsubscribeKind | null {
+  const candidate = `notify-${kind}`;
+  return isKind(candidate) ? candidate : null;
+}
+
+/** Whether a kind stops notification mail (not meeting mail): it names no group. */
+function isNotificationKind(kind: UnsubscribeKind): boolean {
+  return kind.startsWith('notify-') || kind.startsWith('digest-');
+}
 
 /** What an unsubscribe token stands for: this person stops this kind of mail from this group. */
 export interface UnsubscribeClaim {
@@ -111,7 +144,38 @@ export function maskEmail(email: string): string {
   return `${email.slice(0, 1)}***${email.slice(at)}`;
 }
 
+/** The kinds whose channel `claim` turns from mail to in-app, and that channel. */
+function notificationTarget(claim: UnsubscribeClaim): { kinds: NotificationKind[]; from: string } {
+  if (claim.kind === 'digest-daily' || claim.kind === 'digest-weekly') {
+    const from = claim.kind === 'digest-daily' ? 'daily' : 'weekly';
+    return { kinds: NOTIFICATION_KINDS.filter((k) => k !== 'moderation'), from };
+  }
+  const kind = claim.kind.slice('notify-'.length) as NotificationKind;
+  return { kinds: [kind], from: 'email' };
+}
+
+/** Each kind's channel for a person (stored, else the default). */
+async function channelsOf(db: Db, userId: string): Promise<Record<NotificationKind, string>> {
+  const rows = await db.kysely
+    .selectFrom('notification_preferences')
+    .select(['kind', 'channel'])
+    .where('user_id', '=', userId)
+    .execute();
+  const out: Record<NotificationKind, string> = { ...DEFAULT_CHANNELS };
+  for (const row of rows) {
+    if ((NOTIFICATION_KINDS as readonly string[]).includes(row.kind)) {
+      out[row.kind as NotificationKind] = row.channel;
+    }
+  }
+  return out;
+}
+
 async function isStopped(db: Db, claim: UnsubscribeClaim): Promise<boolean> {
+  if (isNotificationKind(claim.kind)) {
+    const channels = await channelsOf(db, claim.userId);
+    const { kinds, from } = notificationTarget(claim);
+    return kinds.every((k) => channels[k] !== from);
+  }
   if (claim.kind === 'announce') {
     const membership = await db.kysely
       .selectFrom('memberships')
@@ -147,11 +211,13 @@ export async function describeUnsubscribe(
     .select('email')
     .where('id', '=', claim.userId)
     .executeTakeFirst();
-  const group = await db.kysely
-    .selectFrom('groups')
-    .select('name')
-    .where('id', '=', claim.scope)
-    .executeTakeFirst();
+  const group = isNotificationKind(claim.kind)
+    ? { name: '' }
+    : await db.kysely
+        .selectFrom('groups')
+        .select('name')
+        .where('id', '=', claim.scope)
+        .executeTakeFirst();
   if (!user || !group) throw new UnsubscribeError();
   return {
     claim,
@@ -167,7 +233,10 @@ export async function describeUnsubscribe(
 /**
  * Stops the kind of mail `token` names, without logging in (idempotent): for `announce` the
  * membership's `meeting_mail` becomes `none` (no announcements, no reminders from that group);
- * for `remind`, `changed` and `promoted` a `mail_opt_outs` row with the group as scope is stored.
+ * for `remind`, `changed` and `promoted` a `mail_opt_outs` row with the group as scope is stored;
+ * for `notify-<kind>` that kind's channel becomes `in_app` when it was `email`, and for
+ * `digest-daily` / `digest-weekly` every kind on that digest becomes `in_app` (the notifications
+ * stay in the app, the mail stops).
  *
  * @example
  * const summary = await applyUnsubscribe(db, config.secret, token); // summary.stopped === true
@@ -180,7 +249,17 @@ export async function applyUnsubscribe(
 ): Promise<UnsubscribeSummary> {
   const { claim, summary } = await describeUnsubscribe(db, secret, token);
   const at = now.toISOString();
-  if (claim.kind === 'announce') {
+  if (isNotificationKind(claim.kind)) {
+    const channels = await channelsOf(db, claim.userId);
+    const { kinds, from } = notificationTarget(claim);
+    for (const kind of kinds.filter((k) => channels[k] === from)) {
+      await db.kysely
+        .insertInto('notification_preferences')
+        .values({ user_id: claim.userId, kind, channel: 'in_app' })
+        .onConflict((oc) => oc.columns(['user_id', 'kind']).doUpdateSet({ channel: 'in_app' }))
+        .execute();
+    }
+  } else if (claim.kind === 'announce') {
     await db.kysely
       .updateTable('memberships')
       .set({ meeting_mail: 'none', updated_at: at })

@@ -129,6 +129,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .on('notifications')
     .columns(['user_id', 'read_at'])
     .execute();
+  // The digest sweep: who has daily or weekly items not mailed yet.
+  await db.schema
+    .createIndex('notifications_digest_idx')
+    .on('notifications')
+    .columns(['delivery', 'mailed_at', 'user_id'])
+    .execute();
   await db.schema
     .createIndex('notifications_activity_user_idx')
     .on('notifications')
