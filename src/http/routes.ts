@@ -80,6 +80,19 @@ import { reportRoutes } from './routes/reports/reports.routes.ts';
  * group    GET /events/:id/feedback, GET /events/:id/feedback.csv,
  *  staff   POST /events/:id/feedback/:feedbackId/topic
  * speaker  GET /groups/:slug/talks/:id/feedback (the talk's speaker — anonymous authors hidden — or staff)
+ * user     POST /reports (posts, comments: report.create where the caller sees them; profiles: anyone
+ *          signed in; own things 400; one open report per reporter and subject, else 409)
+ * public   GET /people/:handle (openToWork only to people who share an active group)
+ * group    GET /groups/:slug/reports (report.review: organizers and up, admins)
+ *  staff   POST /reports/:id/resolve|reopen (report.review in the report's group; profile reports:
+ *          admins; 404 to everyone else, reporters included)
+ * admin    GET /admin/reports (profile reports; ?scope=all: every group's too)
+ * group    GET|POST /groups/:slug/webhooks, GET|PATCH|DELETE /webhooks/:id, POST /webhooks/:id/test,
+ *  staff   /enable, /rotate-secret, GET /webhooks/:id/deliveries (webhook.manage: organizers and up,
+ *          admins; a webhook is 404 to everyone else; the secret only in the create and rotate answers)
+ * user     GET /me/notifications?cursor=&limit=&unread=true, GET /me/notifications/unread-count,
+ *          POST /me/notifications/:id/read (404 for another's), POST /me/notifications/read-all,
+ *          GET|PUT /me/notification-preferences (moderation not changeable: 400)
  * signed   POST /chat/:groupSlug/commands (Slack-compatible request signature, no login)
  * public   GET /chat/links/:token;  session: POST /chat/links/:token
  * session  POST /me/password, POST /me/email, GET /me/sessions, DELETE /me/sessions/:id,

@@ -412,7 +412,14 @@ export interface Series {
   mySeriesRsvp: { guests: number } | null;
 }
 
-export type UnsubscribeKind = 'announce' | 'remind' | 'changed' | 'promoted';
+export type UnsubscribeKind =
+  | 'announce'
+  | 'remind'
+  | 'changed'
+  | 'promoted'
+  | `notify-${'mention' | 'reply' | 'post' | 'meeting' | 'round' | 'member' | 'report'}`
+  | 'digest-daily'
+  | 'digest-weekly';
 
 /** `GET /unsubscribe?token=` answer. */
 export interface UnsubscribeSummary {
