@@ -30,6 +30,7 @@ import {
 import { createSponsor, listSponsors, type SponsorInput } from '../services/sponsor.service.ts';
 import { createVenue, listVenues, type VenueInput } from '../services/venue.service.ts';
 import { seedPractice } from './demo-practice.ts';
+import { seedBoard } from './demo-board.ts';
 import { seedRoom } from './demo-room.ts';
 import { ACTIVITIES_QUEUE } from '../services/activity/activity.service.ts';
 
@@ -915,6 +916,7 @@ async function seedMeetings(db: Db, queue: JobQueue, now: Date): Promise<void> {
       const voters = [people.organizer, people.member, ...extras].filter((id) => id !== ownerId);
       await seedPractice(db, queue, group, [ownerId, ...new Set(voters)], now);
       await seedRoom(db, group, people.organizer, now);
+      await seedBoard(db, queue, group, { organizer: people.organizer, members: extras }, now);
     }
   }
 }

@@ -16,7 +16,6 @@ import { registerSeriesJobs } from '../services/series.service.ts';
 import { registerMeetingMailJobs } from '../services/meeting-mail.service.ts';
 import { registerVotingJobs } from '../services/voting/round-jobs.ts';
 import { registerActivityJobs } from '../services/activity/activity-jobs.ts';
-import { registerBoardJobs } from '../services/board/board-jobs.ts';
 import { notificationConsumer } from '../services/notification/notification-consumer.ts';
 import { registerNotificationJobs } from '../services/notification/notification-jobs.ts';
 import { webhookConsumer } from '../services/webhook/webhook-consumer.ts';
@@ -101,7 +100,6 @@ export async function startGuildhall(
     pollJobs,
     feedbackJobs,
     activityJobs,
-    registerBoardJobs(db, queue),
     registerNotificationJobs(db, queue, links),
     registerWebhookJobs(db, queue, { ...links, outboundAllow: config.outboundAllow })
   ];

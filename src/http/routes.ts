@@ -80,6 +80,18 @@ import { reportRoutes } from './routes/reports/reports.routes.ts';
  * group    GET /events/:id/feedback, GET /events/:id/feedback.csv,
  *  staff   POST /events/:id/feedback/:feedbackId/topic
  * speaker  GET /groups/:slug/talks/:id/feedback (the talk's speaker — anonymous authors hidden — or staff)
+ * group    GET /groups/:slug/posts?kind=&includeExpired=&cursor=&limit= (pinned first; hidden posts
+ *          only to post.moderate and their author; removed never listed), GET /posts/:id (removed:
+ *          empty words), GET /posts/:id/comments
+ * member   POST /groups/:slug/posts (announcements: organizers and up, 403), POST /posts/:id/comments
+ *          (one level: a reply to a reply is 400 on parentId), PUT|DELETE /posts/:id/reactions/:reaction,
+ *          PUT|DELETE /comments/:id/reactions/:reaction (idempotent)
+ *  own     PATCH /posts/:id, PATCH /comments/:id (author, active member); DELETE /posts/:id,
+ *          DELETE /comments/:id (author or post.moderate); POST|DELETE /posts/:id/solved (help
+ *          posts: author or post.moderate)
+ * group    POST|DELETE /posts/:id/pin (post.moderate: organizers and up, admins)
+ *  staff
+ * user     GET /me/board?cursor=&limit= (posts of the caller's active groups)
  * user     POST /reports (posts, comments: report.create where the caller sees them; profiles: anyone
  *          signed in; own things 400; one open report per reporter and subject, else 409)
  * public   GET /people/:handle (openToWork only to people who share an active group)

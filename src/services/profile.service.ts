@@ -1,7 +1,7 @@
 import type { Db } from '../db/database.ts';
 import type { Selectable, Updateable } from 'kysely';
 import type { UsersTable } from '../db/schema.ts';
-import { parseJsonList, toBool, toDate } from '../db/values.ts';
+import { dbBool, parseJsonList, toBool, toDate } from '../db/values.ts';
 import { renderMarkdown } from '../domain/markdown.ts';
 import { normalizeTags } from '../domain/tags.ts';
 import { isLocale, type Locale } from '../i18n/i18n.ts';
@@ -20,6 +20,8 @@ export interface Profile {
   timeZone: string;
   language: Locale;
   tags: string[];
+  /** Shown as a badge next to the person on the boards of groups they are an active member of. */
+  openToWork: boolean;
   isAdmin: boolean;
   createdAt: Date;
 }
@@ -34,6 +36,7 @@ export interface ProfileChanges {
   timeZone?: string | undefined;
   language?: Locale | undefined;
   tags?: string[] | undefined;
+  openToWork?: boolean | undefined;
 }
 
 /** Thrown when the requested handle belongs to someone else. */
@@ -58,6 +61,7 @@ export function presentProfile(row: Selectable<UsersTable>): Profile {
     timeZone: row.time_zone,
     language: isLocale(row.language) ? row.language : 'en',
     tags: parseJsonList(row.tags),
+    openToWork: toBool(row.open_to_work),
     isAdmin: toBool(row.is_admin),
     createdAt: toDate(row.created_at)
   };
@@ -101,6 +105,9 @@ export async function updateProfile(
     if (changes.timeZone !== undefined) set.time_zone = changes.timeZone;
     if (changes.language !== undefined) set.language = changes.language;
     if (changes.tags !== undefined) set.tags = JSON.stringify(normalizeTags(changes.tags));
+    if (changes.openToWork !== undefined) {
+      set.open_to_work = dbBool(db, changes.openToWork);
+    }
     if (Object.keys(set).length > 0) {
       try {
         await trx

@@ -21,6 +21,8 @@ export interface Me {
   language: Locale;
   tags: string[];
   isAdmin: boolean;
+  /** Shown to fellow members next to one's name on the board. */
+  openToWork: boolean;
   createdAt: string;
 }
 

@@ -19,6 +19,10 @@ export const meSchema = z
     timeZone: z.string().meta({ description: 'IANA time zone', example: 'Europe/Berlin' }),
     language: z.enum(LOCALES),
     tags: z.array(z.string()),
+    openToWork: z.boolean().meta({
+      description:
+        'Shown as a badge next to you on the boards of your groups, to fellow members only'
+    }),
     isAdmin: z.boolean(),
     createdAt: z.iso.datetime()
   })
@@ -56,7 +60,8 @@ export const updateMeBody = z
           .max(TAG_MAX_LENGTH)
           .refine((t) => /[\p{L}\p{N}]/u.test(t), { message: 'tagInvalid' })
       )
-      .max(MAX_PROFILE_TAGS)
+      .max(MAX_PROFILE_TAGS),
+    openToWork: z.boolean()
   })
   .partial();
 

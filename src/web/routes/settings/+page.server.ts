@@ -62,5 +62,16 @@ export const actions: Actions = {
       event.locals.lang = language;
     }
     return { saved: true };
+  },
+
+  // "Open to work": a badge next to the member on their groups' boards (fellow members only).
+  openToWork: async (event) => {
+    requireMe(event);
+    const form = await event.request.formData();
+    const result = await api<Me>(event, 'PATCH', '/me', {
+      openToWork: form.get('openToWork') === 'on'
+    });
+    if (!result.ok) return failed(event, result, [], { form: 'openToWork' as const });
+    return { form: 'openToWork' as const, saved: true };
   }
 };
