@@ -9,7 +9,7 @@ import type { JobQueue } from '../jobs/job-queue.ts';
 import { nudgeActivities, recordActivity } from './activity/activity.service.ts';
 import { MEETING_MAIL_QUEUE, type MeetingMailJob } from './meeting-mail-jobs.ts';
 import { promoteWaitlist } from './rsvp.service.ts';
-import { groupRef, meetingRef } from './webhook/activity-refs.ts';
+import { groupRef, meetingRef } from './activity/activity-refs.ts';
 
 /** Records a `meeting.*` activity about `meeting` (inside the transaction that changed it). */
 async function recordMeetingActivity(

@@ -11,7 +11,7 @@ import { recordActivity } from './activity/activity.service.ts';
 import { recordAudit } from './audit.service.ts';
 import type { Group } from './group.service.ts';
 import { isUniqueViolation } from './profile.service.ts';
-import { groupRef, personRef } from './webhook/activity-refs.ts';
+import { groupRef, personRef } from './activity/activity-refs.ts';
 
 /** Records `member.joined` for `userId` in `groupId` (inside the joining transaction). */
 async function recordJoined(

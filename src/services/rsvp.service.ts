@@ -15,7 +15,7 @@ import {
 } from './event.service.ts';
 import { MEETING_MAIL_QUEUE, type MeetingMailJob } from './meeting-mail-jobs.ts';
 import { nudgeActivities, recordActivity } from './activity/activity.service.ts';
-import { groupRef, meetingRef, personRef } from './webhook/activity-refs.ts';
+import { groupRef, meetingRef, personRef } from './activity/activity-refs.ts';
 
 /** One person's answer to one meeting. */
 export interface Rsvp {

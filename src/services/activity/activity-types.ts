@@ -51,6 +51,13 @@ export interface ActivityPayloads {
     member: PersonRef;
     status: 'going' | 'waitlisted' | 'not_going';
   };
+  'round.opened': {
+    group: GroupRef;
+    roundId: string;
+    meeting: MeetingRef;
+    /** When voting ends (ISO 8601). */
+    closesAt: string;
+  };
   'round.closed': {
     group: GroupRef;
     roundId: string;
@@ -81,6 +88,7 @@ export const ACTIVITY_KINDS = [
   'meeting.changed',
   'meeting.cancelled',
   'rsvp.changed',
+  'round.opened',
   'round.closed',
   'post.created',
   'comment.created',

@@ -195,6 +195,12 @@ for (const dialect of testDialects()) {
         meeting,
         picked: [{ id: 't1', title: 'Async' }]
       });
+      const opened = await addActivity(db, 'round.opened', 'g1', 'orga', {
+        group,
+        roundId: 'r2',
+        meeting,
+        closesAt: '2026-11-30T18:00:00.000Z'
+      });
       const joined = await addActivity(db, 'member.joined', 'g1', 'bob', {
         group,
         member: person('bob')
@@ -222,6 +228,19 @@ for (const dialect of testDialects()) {
       expect(Object.keys(await notified(published)).sort()).toEqual([...members].sort());
       expect(Object.values(await notified(published))).toEqual(members.map(() => 'meeting/email'));
       expect(Object.keys(await notified(round)).sort()).toEqual([...members, 'orga'].sort());
+      // An open round reaches everyone but the organizer who opened it, linking to the round.
+      expect(Object.keys(await notified(opened)).sort()).toEqual([...members].sort());
+      expect(Object.values(await notified(opened))).toEqual(members.map(() => 'round/in_app'));
+      const openedRow = await db.kysely
+        .selectFrom('notifications')
+        .select('payload')
+        .where('activity_id', '=', opened)
+        .executeTakeFirstOrThrow();
+      expect(JSON.parse(openedRow.payload)).toMatchObject({
+        text: 'roundOpened',
+        title: 'Rust night',
+        path: '/groups/g1/rounds/r2'
+      });
       expect(await notified(joined)).toEqual({ owner: 'member/in_app', orga: 'member/in_app' });
       expect(await notified(report)).toEqual({ owner: 'report/email', orga: 'report/email' });
       expect(await notified(profileReport)).toEqual({ adm: 'report/email' });

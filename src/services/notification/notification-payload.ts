@@ -11,6 +11,7 @@ export const NOTIFICATION_TEXTS = [
   'meetingPublished',
   'meetingChanged',
   'meetingCancelled',
+  'roundOpened',
   'roundClosed',
   'memberJoined',
   'reportCreated',
@@ -140,6 +141,24 @@ export function audiencesOf(activity: Activity, parentAuthorId: string | null = 
             title: meeting.title,
             excerpt: null,
             path: meeting.path,
+            actor: null,
+            group
+          },
+          groupId: group.id,
+          exclude: actorExclude
+        }
+      ];
+    }
+    case 'round.opened': {
+      const { group, meeting, roundId } = activity.payload;
+      return [
+        {
+          kind: 'round',
+          payload: {
+            text: 'roundOpened',
+            title: meeting.title,
+            excerpt: null,
+            path: `${groupPath(group.slug)}/rounds/${encodeURIComponent(roundId)}`,
             actor: null,
             group
           },

@@ -11,7 +11,7 @@ import type { JobQueue } from '../../jobs/job-queue.ts';
 import type { Realtime } from '../../jobs/realtime.ts';
 import { nudgeActivities, recordActivity } from '../activity/activity.service.ts';
 import { recordAudit } from '../audit.service.ts';
-import { groupRef, meetingRef } from '../webhook/activity-refs.ts';
+import { groupRef, meetingRef } from '../activity/activity-refs.ts';
 import { CHAT_WEBHOOK_QUEUE, type ChatWebhookJob } from '../chat/chat-webhook.service.ts';
 import { appendAgendaItem, compactAgenda } from '../agenda.service.ts';
 import { lockMeeting } from '../event.service.ts';

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { groupRef, meetingRef } from '../activity/activity-refs.ts';
+import { recordActivity } from '../activity/activity.service.ts';
 import type { Kysely, Selectable } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import type { Database, VotingRoundsTable } from '../../db/schema.ts';
@@ -331,6 +333,25 @@ export async function openRound(
       action: 'round.opened',
       details: { roundId: id, eventId: meeting.id, closesAt: closesAt.toISOString() }
     });
+    // Members hear of it (notifications, digests) from the activity sweep.
+    const groupRefs = await groupRef(trx, input.groupId);
+    await recordActivity(
+      trx,
+      {
+        kind: 'round.opened',
+        groupId: input.groupId,
+        actorId: input.openedBy,
+        subjectType: 'voting_round',
+        subjectId: id,
+        payload: {
+          group: groupRefs,
+          roundId: id,
+          meeting: meetingRef(meeting, groupRefs.slug),
+          closesAt: closesAt.toISOString()
+        }
+      },
+      now
+    );
   });
   const round = await findRound(db, id);
   if (!round) throw new Error('round vanished after opening');

@@ -153,13 +153,21 @@ describeWithApp('activities recorded by existing services', (app) => {
     });
   });
 
-  it('round.closed: closing a voting round, with the picks', async () => {
+  it('round.opened and round.closed: opening a voting round, and closing it with the picks', async () => {
     const g = await group();
     const m = await meeting(g);
     const round = await openRound(db, { groupId: g.id, eventId: m.id, openedBy: 'boss' });
     const realtime = new InProcessRealtime();
     await closeVotingRound(db, { queue, realtime }, round.id, { actorId: 'boss' });
     await closeVotingRound(db, { queue, realtime }, round.id, { actorId: 'boss' });
+    const opened = await activities(g.id, 'round.opened');
+    expect(opened).toHaveLength(1);
+    expect(opened[0]).toMatchObject({ actor_id: 'boss', subject_id: round.id });
+    expect(payloadOf(opened[0])).toMatchObject({
+      roundId: round.id,
+      meeting: { id: m.id },
+      closesAt: round.closesAt.toISOString()
+    });
     const rows = await activities(g.id, 'round.closed');
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ subject_type: 'voting_round', subject_id: round.id });

@@ -120,6 +120,7 @@ export function chatText(
       });
     }
     case 'comment.created':
+    case 'round.opened':
     case 'report.created':
     case 'member.warned':
       return t('webhooks.chat.other', { kind: activity.kind, group: g });

@@ -28,6 +28,7 @@ export type NotificationText =
   | 'meetingPublished'
   | 'meetingChanged'
   | 'meetingCancelled'
+  | 'roundOpened'
   | 'roundClosed'
   | 'memberJoined'
   | 'reportCreated'

@@ -3,7 +3,7 @@
 
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
-import type { GroupRef, MeetingRef, PersonRef } from '../activity/activity-types.ts';
+import type { GroupRef, MeetingRef, PersonRef } from './activity-types.ts';
 
 export async function groupRef(k: Kysely<Database>, groupId: string): Promise<GroupRef> {
   const row = await k
