@@ -1,7 +1,8 @@
-import { expect, test } from '@playwright/test';
+import { expect, request, test } from '@playwright/test';
 import { newAccount } from './support/accounts.ts';
 import { linkFromNewestMail } from './support/mail.ts';
 import { BASE_URL } from './support/server.ts';
+import { SIGNED_IN_STATE } from './support/session.ts';
 
 test('forgot password, choose a new one, then log-in asks to confirm the address first', async ({
   page,
@@ -50,4 +51,29 @@ test('settings send visitors to log in and remember where they wanted to go', as
   await expect(page).toHaveURL(/\/log-in\?next=%2Fsettings%2Ftokens$/);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Log in');
   await expect(page.locator('input[name="next"]')).toHaveValue('/settings/tokens');
+});
+
+test('a new API token is shown once, with how to use it, and works against the API', async ({
+  browser
+}) => {
+  const context = await browser.newContext({ storageState: SIGNED_IN_STATE });
+  const page = await context.newPage();
+  await page.goto('/settings/tokens');
+  const name = `calendar sync ${Date.now()}`;
+  await page.locator('input[name="name"]').fill(name);
+  await page.getByRole('button', { name: 'Create token' }).click();
+  await expect(page.getByRole('heading', { name: `Your new token “${name}”` })).toBeVisible();
+  const secret = await page.getByTestId('token-secret').inputValue();
+  expect(secret.length).toBeGreaterThan(20);
+  await expect(page.getByText('Authorization: Bearer …')).toBeVisible();
+  // A client without the browser's cookies: the token alone signs it in.
+  const api = await request.newContext({ baseURL: BASE_URL });
+  const me = await api.get('/api/v1/me', { headers: { authorization: `Bearer ${secret}` } });
+  expect(me.status()).toBe(200);
+  await api.dispose();
+  // Shown once: the list names the token, the secret is gone on the next visit.
+  await page.goto('/settings/tokens');
+  await expect(page.getByTestId('token-secret')).toHaveCount(0);
+  await expect(page.getByText(name, { exact: true })).toBeVisible();
+  await context.close();
 });
