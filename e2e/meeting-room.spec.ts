@@ -299,6 +299,15 @@ test('a meeting room: questions, upvotes, a live poll and raised hands reach eve
   await expect(
     a.getByRole('article', { name: q1 }).getByRole('link', { name: 'Backlog topic' })
   ).toBeVisible();
+  // … and a discussion on the board of a third; the link reaches members live.
+  await host
+    .getByRole('article', { name: q3 })
+    .getByRole('button', { name: /^Make a board post/ })
+    .click();
+  await expect(host.getByRole('status')).toHaveText('The question is a post on the board now.');
+  await expect(
+    a.getByRole('article', { name: q3 }).getByRole('link', { name: 'Board post' })
+  ).toBeVisible();
   await expectNotReloaded(a);
 
   // The host closes the room: members can no longer ask.

@@ -568,6 +568,8 @@ export interface QuestionsTable {
   upvotes: Generated<number>;
   /** The backlog topic a host made of it. */
   topic_id: string | null;
+  /** The board post a host made of it. */
+  post_id: ColumnType<string | null, string | null | undefined, string | null>;
   answered_at: Timestamp | null;
   created_at: Timestamp;
   updated_at: Timestamp;

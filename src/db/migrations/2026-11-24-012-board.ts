@@ -48,6 +48,12 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('posts_author_idx').on('posts').column('author_id').execute();
   await db.schema.createIndex('posts_expires_idx').on('posts').column('expires_at').execute();
 
+  // A question from a meeting's Q&A that a host turned into a board post.
+  await db.schema
+    .alterTable('questions')
+    .addColumn('post_id', 'text', (c) => c.references('posts.id').onDelete('set null'))
+    .execute();
+
   // One level of replies: `parent_id` points at a top-level comment of the same post.
   await db.schema
     .createTable('post_comments')
@@ -243,6 +249,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations are frozen and untyped
 export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.alterTable('questions').dropColumn('post_id').execute();
   for (const table of [
     'reports',
     'webhook_deliveries',

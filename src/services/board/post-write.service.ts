@@ -2,9 +2,9 @@
 // mark solved, pin. A post with a link gets `link_status = 'pending'`; its preview is fetched by
 // a job enqueued after the commit.
 import { randomUUID } from 'node:crypto';
-import type { Updateable } from 'kysely';
+import type { Kysely, Updateable } from 'kysely';
 import type { Db } from '../../db/database.ts';
-import type { PostsTable } from '../../db/schema.ts';
+import type { Database, PostsTable } from '../../db/schema.ts';
 import { writeTransaction } from '../../db/write-transaction.ts';
 import type { JobQueue } from '../../jobs/job-queue.ts';
 import { nudgeActivities, recordActivity } from '../activity/activity.service.ts';
@@ -40,65 +40,77 @@ export async function createPost(
   args: { groupId: string; authorId: string; input: PostInput },
   now = new Date()
 ): Promise<Post> {
-  const { input } = args;
-  const id = randomUUID();
-  const at = now.toISOString();
-  const post = await writeTransaction(db, async (trx) => {
-    const group = await trx
-      .selectFrom('groups')
-      .select(['job_lead_days'])
-      .where('id', '=', args.groupId)
-      .executeTakeFirstOrThrow();
-    const expiresAt =
-      input.kind === 'job' ? new Date(now.getTime() + group.job_lead_days * DAY_MS) : null;
-    await trx
-      .insertInto('posts')
-      .values({
-        id,
-        group_id: args.groupId,
-        author_id: args.authorId,
-        kind: input.kind,
-        title: input.title,
-        body: input.body,
-        link_url: input.linkUrl,
-        link_title: null,
-        link_description: null,
-        link_status: input.linkUrl === null ? null : 'pending',
-        status: 'visible',
-        solved_at: null,
-        pinned_at: null,
-        expires_at: expiresAt?.toISOString() ?? null,
-        created_at: at,
-        updated_at: at,
-        edited_at: null
-      })
-      .execute();
-    const created = await lockPost(trx, db, id);
-    if (!created) throw new BoardError('postNotFound');
-    const refs = await refsOf(trx, args.groupId, args.authorId);
-    const mentions = await resolveMentions(
-      trx,
-      args.groupId,
-      `${input.title}\n\n${input.body}`,
-      args.authorId
-    );
-    await recordActivity(
-      trx,
-      {
-        kind: 'post.created',
-        groupId: args.groupId,
-        actorId: args.authorId,
-        subjectType: 'post',
-        subjectId: id,
-        payload: { ...refs, post: postRefOf(created, refs.group.slug), mentions }
-      },
-      now
-    );
-    return created;
-  });
+  const post = await writeTransaction(db, (trx) => insertPost(trx, db, args, now));
   nudgeActivities(queue);
   if (post.linkUrl !== null) previewLater(queue, post.id);
   return post;
+}
+
+/**
+ * Writes a new post and its `post.created` activity inside the caller's write transaction (a
+ * question from a meeting becomes a post this way, with its own change). The caller nudges the
+ * activities after the commit, and asks for a link preview when the post has a link.
+ */
+export async function insertPost(
+  trx: Kysely<Database>,
+  db: Db,
+  args: { groupId: string; authorId: string; input: PostInput },
+  now: Date
+): Promise<Post> {
+  const { input } = args;
+  const id = randomUUID();
+  const at = now.toISOString();
+  const group = await trx
+    .selectFrom('groups')
+    .select(['job_lead_days'])
+    .where('id', '=', args.groupId)
+    .executeTakeFirstOrThrow();
+  const expiresAt =
+    input.kind === 'job' ? new Date(now.getTime() + group.job_lead_days * DAY_MS) : null;
+  await trx
+    .insertInto('posts')
+    .values({
+      id,
+      group_id: args.groupId,
+      author_id: args.authorId,
+      kind: input.kind,
+      title: input.title,
+      body: input.body,
+      link_url: input.linkUrl,
+      link_title: null,
+      link_description: null,
+      link_status: input.linkUrl === null ? null : 'pending',
+      status: 'visible',
+      solved_at: null,
+      pinned_at: null,
+      expires_at: expiresAt?.toISOString() ?? null,
+      created_at: at,
+      updated_at: at,
+      edited_at: null
+    })
+    .execute();
+  const created = await lockPost(trx, db, id);
+  if (!created) throw new BoardError('postNotFound');
+  const refs = await refsOf(trx, args.groupId, args.authorId);
+  const mentions = await resolveMentions(
+    trx,
+    args.groupId,
+    `${input.title}\n\n${input.body}`,
+    args.authorId
+  );
+  await recordActivity(
+    trx,
+    {
+      kind: 'post.created',
+      groupId: args.groupId,
+      actorId: args.authorId,
+      subjectType: 'post',
+      subjectId: id,
+      payload: { ...refs, post: postRefOf(created, refs.group.slug), mentions }
+    },
+    now
+  );
+  return created;
 }
 
 /** Changes the fields given of a post that was not removed; marks it edited. */

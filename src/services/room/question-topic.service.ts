@@ -1,4 +1,8 @@
-// A question from a meeting's Q&A that deserves more time becomes a topic in the group's backlog.
+// A question from a meeting's Q&A that deserves more time becomes a topic in the group's backlog,
+// or a discussion on the group's board.
+import type { JobQueue } from '../../jobs/job-queue.ts';
+import { nudgeActivities } from '../activity/activity.service.ts';
+import { insertPost } from '../board/post-write.service.ts';
 import type { Meeting } from '../event.service.ts';
 import type { Group } from '../group.service.ts';
 import { proposeTopic } from '../topic.service.ts';
@@ -71,4 +75,51 @@ export async function makeQuestionTopic(
     const { result: updated, seq } = await appendQuestion(trx, meeting.id, questionId, now);
     return { result: { topicId: topic.id, question: updated }, seq };
   });
+}
+
+/**
+ * A host makes an open or answered question a discussion post on the group's board, quoting the
+ * question and linking the meeting. The author is the author of a named question, else the host.
+ * Once per question (`questionConverted`); a hidden question is `questionNotOpen`. Returns the
+ * post's id.
+ */
+export async function makeQuestionPost(
+  ctx: RoomWriteContext,
+  queue: JobQueue,
+  meeting: Pick<Meeting, 'id' | 'title' | 'startsAt'>,
+  group: Pick<Group, 'id' | 'slug'>,
+  questionId: string,
+  hostId: string,
+  now = new Date()
+): Promise<{ postId: string; question: RoomQuestion }> {
+  const made = await roomWrite(ctx, meeting.id, async (trx) => {
+    const question = await lockQuestion(trx, ctx, meeting.id, questionId);
+    if (question.postId !== null) throw new RoomWriteError('questionConverted');
+    if (question.status === 'hidden') throw new RoomWriteError('questionNotOpen');
+    const author = !question.anonymous && question.authorId ? question.authorId : hostId;
+    const post = await insertPost(
+      trx,
+      ctx.db,
+      {
+        groupId: group.id,
+        authorId: author,
+        input: {
+          kind: 'discussion',
+          title: topicTitleOf(question.body),
+          body: topicDescriptionOf(question, meeting, group),
+          linkUrl: null
+        }
+      },
+      now
+    );
+    await trx
+      .updateTable('questions')
+      .set({ post_id: post.id, updated_at: now.toISOString() })
+      .where('id', '=', questionId)
+      .execute();
+    const { result: updated, seq } = await appendQuestion(trx, meeting.id, questionId, now);
+    return { result: { postId: post.id, question: updated }, seq };
+  });
+  nudgeActivities(queue);
+  return made;
 }

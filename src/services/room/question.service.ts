@@ -44,6 +44,7 @@ export function roomQuestionOf(row: QuestionRow): RoomQuestion {
     status: row.status as QuestionStatus,
     upvotes: row.upvotes,
     topicId: row.topic_id,
+    postId: row.post_id,
     createdAt: toDate(row.created_at).toISOString(),
     answeredAt: answeredAt ? answeredAt.toISOString() : null
   };

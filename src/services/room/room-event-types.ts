@@ -20,6 +20,8 @@ export interface RoomQuestion {
   upvotes: number;
   /** The backlog topic a host made of it. */
   topicId: string | null;
+  /** The board post a host made of it. */
+  postId: string | null;
   createdAt: string;
   answeredAt: string | null;
 }
@@ -143,6 +145,7 @@ export interface QuestionView {
   status: QuestionStatus;
   upvotes: number;
   topicId: string | null;
+  postId: string | null;
   createdAt: string;
   answeredAt: string | null;
 }
@@ -179,6 +182,7 @@ export function presentQuestion(q: RoomQuestion, viewer: RoomViewer): QuestionVi
     status: q.status,
     upvotes: q.upvotes,
     topicId: q.topicId,
+    postId: q.postId,
     createdAt: q.createdAt,
     answeredAt: q.answeredAt
   };

@@ -12,6 +12,7 @@ function question(id: string, over: Partial<Question> = {}): Question {
     status: 'open',
     upvotes: 0,
     topicId: null,
+    postId: null,
     createdAt: '2026-05-01T18:00:00.000Z',
     answeredAt: null,
     ...over

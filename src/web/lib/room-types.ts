@@ -26,6 +26,8 @@ export interface Question {
   upvotes: number;
   /** The backlog topic a host made of it. */
   topicId: string | null;
+  /** The board post a host made of it. */
+  postId: string | null;
   createdAt: string;
   answeredAt: string | null;
 }

@@ -78,6 +78,7 @@ describeWithApp('room questions', (app) => {
         status: 'open',
         upvotes: 0,
         topicId: null,
+        postId: null,
         answeredAt: null
       });
       const rows = await stored(room.meeting.id);
@@ -355,6 +356,67 @@ describeWithApp('room questions', (app) => {
         .where('group_id', '=', room.group.id)
         .execute();
       expect(topics).toHaveLength(2);
+    });
+
+    it('make a board post of a question once, by its author or, when anonymous, the host', async () => {
+      const room = await buildRoomFixture(t);
+      const [alice, bob] = two(room);
+      const named = await asked(room, alice, 'Is anyone running Kafka on ARM?');
+      const anonymous = await asked(room, bob, 'How do I ask for a raise?', true);
+      expect((await as(alice, 'POST', `/questions/${named.id}/post`)).statusCode).toBe(403);
+
+      const made = await as(room.host, 'POST', `/questions/${named.id}/post`);
+      expect(made.statusCode, made.body).toBe(201);
+      const { postId } = made.json<{ postId: string }>();
+      const post = await t.testDb.db.kysely
+        .selectFrom('posts')
+        .selectAll()
+        .where('id', '=', postId)
+        .executeTakeFirstOrThrow();
+      expect(post).toMatchObject({
+        group_id: room.group.id,
+        kind: 'discussion',
+        status: 'visible',
+        title: 'Is anyone running Kafka on ARM?',
+        author_id: alice.id
+      });
+      expect(post.body).toContain('> Is anyone running Kafka on ARM?');
+      expect(post.body).toContain(room.meeting.title);
+      expect((await questions(room, bob)).find((q) => q.id === named.id)?.postId).toBe(postId);
+      // The post is news like any other: its activity is in the outbox.
+      const activity = await t.testDb.db.kysely
+        .selectFrom('activities')
+        .select(['kind', 'actor_id'])
+        .where('subject_id', '=', postId)
+        .executeTakeFirstOrThrow();
+      expect(activity).toEqual({ kind: 'post.created', actor_id: alice.id });
+      expectConflict(
+        await as(room.host, 'POST', `/questions/${named.id}/post`),
+        'questionConverted'
+      );
+      // A topic of the same question is still possible: the two are independent.
+      expect((await as(room.host, 'POST', `/questions/${named.id}/topic`)).statusCode).toBe(201);
+
+      const fromAnonymous = await as(room.host, 'POST', `/questions/${anonymous.id}/post`);
+      const anonymousPost = await t.testDb.db.kysely
+        .selectFrom('posts')
+        .select('author_id')
+        .where('id', '=', fromAnonymous.json<{ postId: string }>().postId)
+        .executeTakeFirstOrThrow();
+      expect(anonymousPost.author_id).toBe(room.host.id);
+
+      const hidden = await asked(room, bob, 'Spam');
+      await as(room.host, 'POST', `/questions/${hidden.id}/hide`);
+      expectConflict(
+        await as(room.host, 'POST', `/questions/${hidden.id}/post`),
+        'questionNotOpen'
+      );
+      const posts = await t.testDb.db.kysely
+        .selectFrom('posts')
+        .select('id')
+        .where('group_id', '=', room.group.id)
+        .execute();
+      expect(posts).toHaveLength(2);
     });
   });
 

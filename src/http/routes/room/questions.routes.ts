@@ -13,7 +13,10 @@ import {
   setUpvote,
   withdrawQuestion
 } from '../../../services/room/question.service.ts';
-import { makeQuestionTopic } from '../../../services/room/question-topic.service.ts';
+import {
+  makeQuestionPost,
+  makeQuestionTopic
+} from '../../../services/room/question-topic.service.ts';
 import { callerOf } from '../../caller.ts';
 import type { AppContext } from '../../context.ts';
 import { Problem, problemResponses } from '../../problem.ts';
@@ -24,6 +27,7 @@ import {
   askQuestionBody,
   questionListSchema,
   questionParams,
+  questionPostSchema,
   questionTopicSchema
 } from './room-write.schema.ts';
 
@@ -215,6 +219,37 @@ export const questionRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ctx
           callerOf(request).userId
         );
         return await reply.code(201).send({ topicId });
+      } catch (error) {
+        roomWriteProblem(error);
+      }
+    }
+  );
+
+  app.post(
+    '/questions/:id/post',
+    {
+      config: { access: 'user' },
+      schema: {
+        tags,
+        summary: 'Make a board post of a question (hosts)',
+        description:
+          'A discussion on the group’s board quoting an open or answered question and linking the meeting, once (409 questionConverted); the author is the author of a named question, else the host.',
+        params: questionParams,
+        response: { 201: questionPostSchema, ...problemResponses(401, 403, 404, 409) }
+      }
+    },
+    async (request, reply) => {
+      const { meeting, group } = await requireQuestionRoom(db, request, request.params.id, 'host');
+      try {
+        const { postId } = await makeQuestionPost(
+          ctx,
+          ctx.queue,
+          meeting,
+          group,
+          request.params.id,
+          callerOf(request).userId
+        );
+        return await reply.code(201).send({ postId });
       } catch (error) {
         roomWriteProblem(error);
       }

@@ -171,6 +171,7 @@ describeWithApp('room event stream', (app) => {
       status: 'open' as const,
       upvotes: 0,
       topicId: null,
+      postId: null,
       createdAt: raisedAt,
       answeredAt: null
     };

@@ -48,3 +48,7 @@ export const kudosListSchema = z
 export const questionTopicSchema = z
   .object({ topicId: z.string().meta({ description: 'The new backlog topic (status open)' }) })
   .meta({ id: 'QuestionTopic' });
+
+export const questionPostSchema = z
+  .object({ postId: z.string().meta({ description: 'The new board post (a discussion)' }) })
+  .meta({ id: 'QuestionPost' });

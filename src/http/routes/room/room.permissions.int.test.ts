@@ -88,6 +88,7 @@ const MATRIX: Matrix = {
   'POST reopen': host(200),
   'DELETE question': join(204),
   'POST question topic': host(201),
+  'POST question post': host(201),
   'POST hand': join(201),
   'DELETE own hand': join(204),
   'POST lower hand': host(200),
@@ -449,6 +450,23 @@ describeWithApp('meeting room permission matrix', (app) => {
           group_id: f.groupId,
           status: 'open',
           proposed_by: users.author.id
+        });
+      }
+    },
+    'POST question post': {
+      route: 'POST /api/v1/questions/:id/post',
+      request: (f) => post(`/api/v1/questions/${f.questionId}/post`),
+      effect: async (f) => {
+        const { post_id } = await question(f.questionId);
+        const made = await t.testDb.db.kysely
+          .selectFrom('posts')
+          .select(['group_id', 'kind', 'author_id'])
+          .where('id', '=', post_id ?? '')
+          .executeTakeFirst();
+        expect(made).toEqual({
+          group_id: f.groupId,
+          kind: 'discussion',
+          author_id: users.author.id
         });
       }
     },

@@ -26,6 +26,7 @@ export const questionViewSchema = z
     status: z.enum(['open', 'answered', 'hidden']),
     upvotes: z.number().int(),
     topicId: z.string().nullable().meta({ description: 'The backlog topic a host made of it' }),
+    postId: z.string().nullable().meta({ description: 'The board post a host made of it' }),
     createdAt: instant,
     answeredAt: instant.nullable()
   })

@@ -15,6 +15,7 @@ const MODERATION = {
   hide: 'hidden',
   reopen: 'reopened',
   topic: 'topic',
+  post: 'posted',
   delete: 'deleted'
 } as const satisfies Record<string, RoomDone>;
 type Moderation = keyof typeof MODERATION;
@@ -62,7 +63,10 @@ export const upvote = async (event: RequestEvent) => {
   redirect(303, backToRoom(event.params, null, `question-${questionId}`));
 };
 
-/** A host marks a question answered, hides it, opens it again or makes a topic of it; its author deletes it. */
+/**
+ * A host marks a question answered, hides it, opens it again, or makes a backlog topic or a board
+ * post of it; its author deletes it.
+ */
 export const moderate = async (event: RequestEvent) => {
   requireMe(event);
   const form = await event.request.formData();

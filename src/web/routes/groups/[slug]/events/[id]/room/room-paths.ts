@@ -10,6 +10,7 @@ export const ROOM_DONE = [
   'reopened',
   'deleted',
   'topic',
+  'posted',
   'raised',
   'lowered',
   'handLowered',
