@@ -18,6 +18,7 @@ import { registerVotingJobs } from '../services/voting/round-jobs.ts';
 import { registerActivityJobs } from '../services/activity/activity-jobs.ts';
 import { notificationConsumer } from '../services/notification/notification-consumer.ts';
 import { registerNotificationJobs } from '../services/notification/notification-jobs.ts';
+import { registerHealthJobs } from '../services/health/health-jobs.ts';
 import { webhookConsumer } from '../services/webhook/webhook-consumer.ts';
 import { registerWebhookJobs } from '../services/webhook/webhook-jobs.ts';
 
@@ -101,7 +102,8 @@ export async function startGuildhall(
     feedbackJobs,
     activityJobs,
     registerNotificationJobs(db, queue, links),
-    registerWebhookJobs(db, queue, { ...links, outboundAllow: config.outboundAllow })
+    registerWebhookJobs(db, queue, { ...links, outboundAllow: config.outboundAllow }),
+    registerHealthJobs(db, queue)
   ];
   await queue.start();
   for (const job of periodic) await job.start();
@@ -113,6 +115,7 @@ export async function startGuildhall(
     realtime,
     limits: {
       ...(config.logInLimit ? { logIn: config.logInLimit } : {}),
+      ...(config.recoveryLimit ? { recovery: config.recoveryLimit } : {}),
       ...options.limits
     }
   });

@@ -42,6 +42,19 @@ describe('configuration', () => {
     });
   });
 
+  it('reads a recovery limit as requests per minutes, and refuses anything else', () => {
+    expect(loadConfig({ DATA_DIR: fresh() }).recoveryLimit).toBeUndefined();
+    expect(loadConfig({ DATA_DIR: fresh(), RECOVERY_LIMIT: '30/15' }).recoveryLimit).toEqual({
+      max: 30,
+      windowMs: 900_000
+    });
+    for (const bad of ['5', '0/15', 'five/15']) {
+      expect(() => loadConfig({ DATA_DIR: fresh(), RECOVERY_LIMIT: bad }), bad).toThrow(
+        /RECOVERY_LIMIT: must be requests\/minutes/
+      );
+    }
+  });
+
   it('reads a log-in limit as attempts per minutes, and refuses anything else', () => {
     expect(loadConfig({ DATA_DIR: fresh() }).logInLimit).toBeUndefined();
     expect(loadConfig({ DATA_DIR: fresh(), LOG_IN_LIMIT: '60/5' }).logInLimit).toEqual({

@@ -28,6 +28,11 @@ export interface Config {
    */
   logInLimit: { max: number; windowMs: number } | undefined;
   /**
+   * Verification, password-reset and resend requests one IP address may make per window
+   * (`RECOVERY_LIMIT=5/15`: 5 per 15 minutes). Undefined: the default.
+   */
+  recoveryLimit: { max: number; windowMs: number } | undefined;
+  /**
    * `host:port` pairs outbound requests (link previews, webhooks) may reach even though they are
    * on a private or loopback address (`OUTBOUND_ALLOW=hooks.internal:8443,127.0.0.1:9000`).
    * Everything else private stays refused. Empty by default.
@@ -105,6 +110,14 @@ const env = z.object({
       message: 'must be attempts/minutes, such as 10/5 (10 log-in attempts per 5 minutes per IP)'
     })
     .optional(),
+  RECOVERY_LIMIT: z
+    .string()
+    .trim()
+    .regex(/^[1-9]\d{0,5}\/[1-9]\d{0,3}$/, {
+      message:
+        'must be requests/minutes, such as 5/15 (5 verification or password-reset requests per 15 minutes per IP)'
+    })
+    .optional(),
   OUTBOUND_ALLOW: z
     .string()
     .trim()
@@ -155,6 +168,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     logLevel: e.LOG_LEVEL ?? 'info',
     trustProxy: e.TRUST_PROXY === 'true',
     logInLimit: e.LOG_IN_LIMIT ? parseLimit(e.LOG_IN_LIMIT) : undefined,
+    recoveryLimit: e.RECOVERY_LIMIT ? parseLimit(e.RECOVERY_LIMIT) : undefined,
     outboundAllow: e.OUTBOUND_ALLOW ? e.OUTBOUND_ALLOW.split(',').map((v) => v.trim()) : []
   };
 }

@@ -12,6 +12,7 @@ import * as groupExcerpt from './migrations/2026-11-23-009-group-excerpt.ts';
 import * as practice from './migrations/2026-11-23-010-practice.ts';
 import * as meetingRoom from './migrations/2026-11-24-011-meeting-room.ts';
 import * as board from './migrations/2026-11-24-012-board.ts';
+import * as health from './migrations/2026-11-24-013-health.ts';
 
 /** Every migration, in order. Migrations are frozen: never edit one that has shipped, add a new one. */
 export const migrations: Record<string, Migration> = {
@@ -26,7 +27,8 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23-009-group-excerpt': groupExcerpt,
   '2026-11-23-010-practice': practice,
   '2026-11-24-011-meeting-room': meetingRoom,
-  '2026-11-24-012-board': board
+  '2026-11-24-012-board': board,
+  '2026-11-24-013-health': health
 };
 
 /** Brings the schema up to date; throws with the failing migration's name if one fails. */

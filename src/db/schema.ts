@@ -32,6 +32,8 @@ export interface UsersTable {
   tags: string;
   is_admin: Bool;
   open_to_work: DefaultBool;
+  /** The member asked not to be listed to organizers when they have gone quiet. */
+  health_opt_out: DefaultBool;
 }
 
 export interface SessionsTable {
@@ -159,6 +161,12 @@ export interface GroupsTable {
   chat_webhook_url: string | null;
   /** Signing secret of the group's Slack-compatible app (slash commands); never sent out. */
   chat_signing_secret: string | null;
+  /** Whether the health figures without names (members, meetings, attendance) are public. */
+  health_public: DefaultBool;
+  /** The participation window of the 90-9-1 tiers, in days. */
+  health_window_days: Generated<number>;
+  /** How long a regular must have stayed away to be listed as gone quiet, in days. */
+  health_quiet_days: Generated<number>;
 }
 
 export interface GroupTagsTable {
@@ -786,6 +794,97 @@ export interface ReportsTable {
   created_at: Timestamp;
 }
 
+/** +1 when someone becomes an active member, -1 when an active member leaves or is removed. */
+export interface MembershipLogTable {
+  id: string;
+  group_id: string;
+  user_id: string | null;
+  delta: number;
+  created_at: Timestamp;
+}
+
+/** How often a member took part in one way on one UTC day (`day`: YYYY-MM-DD). */
+export interface HealthSignalsTable {
+  group_id: string;
+  day: string;
+  user_id: string;
+  /** One of `HEALTH_SIGNALS` in domain/health.ts. */
+  signal: string;
+  count: number;
+}
+
+/** A group's membership changes and contributions on one UTC day. */
+export interface HealthDaysTable {
+  group_id: string;
+  day: string;
+  joins: Generated<number>;
+  leaves: Generated<number>;
+  topics_proposed: Generated<number>;
+  votes_cast: Generated<number>;
+  poll_answers: Generated<number>;
+  posts: Generated<number>;
+  comments: Generated<number>;
+}
+
+/** One meeting that has taken place, rolled up. */
+export interface HealthMeetingsTable {
+  event_id: string;
+  group_id: string;
+  starts_at: Timestamp;
+  title: string;
+  capacity: number | null;
+  going: number;
+  checked_in: number;
+  /** Whether anyone was checked in; without check-ins attendance is read from "going". */
+  check_in_used: Bool;
+  waitlisted: number;
+  new_attendees: number;
+  returning_attendees: number;
+  member_talks: number;
+  guest_talks: number;
+  feedback_count: number;
+  rating_count: number;
+  rating_sum: number;
+  updated_at: Timestamp;
+}
+
+/** An active member's participation tier now and in the previous window, and the quiet verdict. */
+export interface HealthMembersTable {
+  group_id: string;
+  user_id: string;
+  /** audience | contributor | core */
+  tier: string;
+  /** The tier in the previous window; null when they were not a member then. */
+  previous_tier: string | null;
+  last_active_day: string | null;
+  /** Of the group's six meetings before the quiet period, how many they attended. */
+  attended_of_six: number;
+  quiet: Bool;
+  computed_on: string;
+}
+
+/** Distinct members active anywhere on the instance in one ISO week (`week`: YYYY-Www). */
+export interface HealthWeeksTable {
+  week: string;
+  active_members: number;
+}
+
+/** How far the health rollup has come. */
+export interface HealthStateTable {
+  key: string;
+  value: string;
+}
+
+/** An organizer's personal message to a member who has gone quiet (the body is not kept). */
+export interface HealthOutreachTable {
+  id: string;
+  group_id: string;
+  user_id: string;
+  sent_by: string | null;
+  subject: string;
+  created_at: Timestamp;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -840,4 +939,12 @@ export interface Database {
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
   reports: ReportsTable;
+  membership_log: MembershipLogTable;
+  health_signals: HealthSignalsTable;
+  health_days: HealthDaysTable;
+  health_meetings: HealthMeetingsTable;
+  health_members: HealthMembersTable;
+  health_weeks: HealthWeeksTable;
+  health_state: HealthStateTable;
+  health_outreach: HealthOutreachTable;
 }

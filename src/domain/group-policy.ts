@@ -54,7 +54,9 @@ export type GroupAction =
   | 'post.moderate' // pin posts; hide or remove others' posts and comments
   | 'report.create' // report a post, a comment or a member's profile
   | 'report.review' // work the group's moderation queue
-  | 'webhook.manage'; // set up outgoing webhooks and read their delivery log
+  | 'webhook.manage' // set up outgoing webhooks and read their delivery log
+  | 'health.view' // the community health dashboard, its CSV exports and the gone-quiet list
+  | 'health.outreach'; // write personally to a member who has gone quiet
 
 const RANK: Record<Role, number> = { owner: 4, organizer: 3, host: 2, member: 1 };
 
@@ -154,6 +156,8 @@ export function can(
     case 'post.moderate':
     case 'report.review':
     case 'webhook.manage':
+    case 'health.view':
+    case 'health.outreach':
       return staff;
   }
 }

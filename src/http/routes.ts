@@ -30,6 +30,7 @@ import { roomStreamRoutes } from './routes/room/room-stream.routes.ts';
 import { feedbackRoutes } from './routes/feedback/feedback.routes.ts';
 import { boardRoutes } from './routes/board/board.routes.ts';
 import { notificationRoutes } from './routes/notifications/notifications.routes.ts';
+import { healthRoutes } from './routes/health/health.routes.ts';
 import { webhookRoutes } from './routes/webhooks/webhooks.routes.ts';
 import { reportRoutes } from './routes/reports/reports.routes.ts';
 
@@ -102,6 +103,13 @@ import { reportRoutes } from './routes/reports/reports.routes.ts';
  * group    GET|POST /groups/:slug/webhooks, GET|PATCH|DELETE /webhooks/:id, POST /webhooks/:id/test,
  *  staff   /enable, /rotate-secret, GET /webhooks/:id/deliveries (webhook.manage: organizers and up,
  *          admins; a webhook is 404 to everyone else; the secret only in the create and rotate answers)
+ * group    GET /groups/:slug/health (the dashboard), GET /groups/:slug/health.csv?table=members|meetings|
+ *  staff   topics|talks|participation|quiet, GET /groups/:slug/health/quiet, POST …/health/quiet/:userId/message
+ *          (health.outreach; 404 when not on the list, 409 within 7 days of the last message),
+ *          GET|PATCH /groups/:slug/health/settings (health.view: organizers and up, admins; 404 to others)
+ * group    GET /groups/:slug/health/public (figures without names: to those who may read the group when it
+ *          made them public, 404 otherwise; staff always)
+ * admin    GET /admin/health, GET /admin/health.csv, POST /admin/health/rollup (bring the figures up to date)
  * user     GET /me/notifications?cursor=&limit=&unread=true, GET /me/notifications/unread-count,
  *          POST /me/notifications/:id/read (404 for another's), POST /me/notifications/read-all,
  *          GET|PUT /me/notification-preferences (moderation not changeable: 400)
@@ -140,6 +148,7 @@ export async function registerApiRoutes(app: FastifyInstance, ctx: AppContext): 
   await app.register(boardRoutes, ctx);
   await app.register(notificationRoutes, ctx);
   await app.register(webhookRoutes, ctx);
+  await app.register(healthRoutes, ctx);
   await app.register(reportRoutes, ctx);
   await app.register(unsubscribeRoutes, ctx);
   await app.register(adminRoutes, ctx);

@@ -17,7 +17,8 @@ export type MailTemplate =
   | 'meeting-agenda'
   | 'meeting-feedback'
   | 'notification'
-  | 'notification-digest';
+  | 'notification-digest'
+  | 'health-outreach';
 
 /** A file sent with a mail, e.g. a meeting's `.ics`. */
 export interface MailAttachment {
@@ -43,6 +44,8 @@ export interface MailMessage {
    * it as `List-Unsubscribe: <url>` together with `List-Unsubscribe-Post: List-Unsubscribe=One-Click`.
    */
   listUnsubscribe?: string | undefined;
+  /** Where replies go instead of the sender (a personal message: the organizer who wrote it). */
+  replyTo?: string | undefined;
 }
 
 /** The queue name mail jobs travel on. */

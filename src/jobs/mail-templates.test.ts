@@ -75,6 +75,15 @@ function paramsFor(template: MailTemplate, name = 'Ada Lovelace'): Record<string
         settingsUrl: SETTINGS,
         unsubscribeUrl: UNSUBSCRIBE
       };
+    case 'health-outreach':
+      return {
+        name,
+        url: URL_,
+        groupName: 'Rust Berlin',
+        senderName: 'Olga Organizer',
+        subject: 'We miss you at Rust & Pizza',
+        body: 'Hi Ada,\nwe have not seen you for a while. Everything fine?'
+      };
   }
 }
 
@@ -84,7 +93,13 @@ const SETTINGS = 'https://guild.example.com/settings/notifications';
 const PLAIN_TEMPLATES = MAIL_TEMPLATES.filter((t) => !t.startsWith('notification'));
 
 function message(template: MailTemplate, locale: 'en' | 'de', name?: string): MailMessage {
-  return { template, to: 'ada@example.com', locale, params: paramsFor(template, name) };
+  return {
+    template,
+    to: 'ada@example.com',
+    locale,
+    params: paramsFor(template, name),
+    ...(template === 'health-outreach' ? { replyTo: 'olga@example.com' } : {})
+  };
 }
 
 /** Every key path of a nested catalog, e.g. `verify-email.subject`. */

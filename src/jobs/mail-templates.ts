@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LOCALES, type Locale, mailTranslator } from '../i18n/i18n.ts';
+import { healthOutreachMailSchema, healthOutreachParts } from './health-mail-templates.ts';
 import type { MailMessage, MailTemplate } from './mail-message.ts';
 import {
   notificationDigestMailSchema,
@@ -32,7 +33,8 @@ export const MAIL_TEMPLATES = [
   'meeting-agenda',
   'meeting-feedback',
   'notification',
-  'notification-digest'
+  'notification-digest',
+  'health-outreach'
 ] as const satisfies readonly MailTemplate[];
 
 const httpUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' });
@@ -55,7 +57,8 @@ const envelope = {
   to: recipient,
   locale,
   attachments: z.array(attachment).max(5).optional(),
-  listUnsubscribe: httpUrl.optional()
+  listUnsubscribe: httpUrl.optional(),
+  replyTo: recipient.optional()
 };
 
 /**
@@ -81,7 +84,8 @@ const MEETING_CHANGES = ['time', 'place', 'time,place'] as const;
  * The shape of a `MailMessage` with the params each template needs: `name` everywhere, `url` for
  * every mail with a link, `newEmail` for `change-email`, the meeting params (`meetingParams`) for
  * `meeting-*` (plus `agenda`, the items one a line, for `meeting-agenda`; `meeting-feedback`
- * links the feedback form). Extra params are dropped. Attachments and `listUnsubscribe` are optional everywhere.
+ * links the feedback form; `health-outreach` carries an organizer's own words and a `replyTo`).
+ * Extra params are dropped. Attachments, `listUnsubscribe` and `replyTo` are optional everywhere.
  */
 export const mailMessageSchema = z.discriminatedUnion('template', [
   z.object({
@@ -173,7 +177,8 @@ export const mailMessageSchema = z.discriminatedUnion('template', [
     params: z.object({ ...meetingParams, onlineUrl: z.never().optional() })
   }),
   notificationMailSchema,
-  notificationDigestMailSchema
+  notificationDigestMailSchema,
+  healthOutreachMailSchema
 ]) satisfies z.ZodType<MailMessage>;
 
 /** A `MailMessage` whose params have been checked against its template. */
@@ -213,7 +218,9 @@ export async function renderMail(message: MailMessage): Promise<RenderedMail> {
     ? meetingParts(key, params, tr)
     : key.startsWith('notifications.')
       ? notificationParts(key, params, tr)
-      : undefined;
+      : key === 'health-outreach'
+        ? healthOutreachParts(params)
+        : undefined;
   const content: MailContent = {
     locale: valid.locale,
     subject: tr(`${key}.subject`, params),

@@ -37,7 +37,8 @@ export interface Mailer {
  * Attachments (a meeting's `.ics`) travel as MIME parts of their own. A message with
  * `listUnsubscribe` gets the RFC 8058 one-click headers `List-Unsubscribe: <url>` and
  * `List-Unsubscribe-Post: List-Unsubscribe=One-Click` (mail providers honour them only when the
- * outgoing server signs both headers with DKIM).
+ * outgoing server signs both headers with DKIM). `replyTo` becomes the `Reply-To` header (a
+ * personal message from an organizer: the answer goes to them, the mail still comes from us).
  *
  * An SMTP reply in the 5xx range (e.g. unknown recipient) is thrown as a `PermanentJobError`, so
  * the mail job does not retry a mail the server will never take.
@@ -146,6 +147,7 @@ export function registerMailJobs(queue: JobQueue, mailer: Pick<Mailer, 'send'>):
 function envelope(message: ValidMailMessage): {
   headers: Record<string, string>;
   attachments: { filename: string; content: string; contentType: string }[];
+  replyTo?: string;
 } {
   const headers: Record<string, string> = { 'Auto-Submitted': 'auto-generated' };
   if (message.listUnsubscribe) {
@@ -157,7 +159,8 @@ function envelope(message: ValidMailMessage): {
     content: a.content,
     contentType: a.contentType
   }));
-  return { headers, attachments };
+  const replyTo = 'replyTo' in message ? message.replyTo : undefined;
+  return { headers, attachments, ...(replyTo ? { replyTo } : {}) };
 }
 
 function smtpResponseCode(error: unknown): number | undefined {

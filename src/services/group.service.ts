@@ -23,6 +23,7 @@ import { normalizeTags } from '../domain/tags.ts';
 import { isUniqueViolation } from './profile.service.ts';
 import { recordAudit } from './audit.service.ts';
 import { resolvePlace } from './place.service.ts';
+import { logMembershipChange } from './membership.service.ts';
 
 /** A group as stored, with JSON columns parsed. */
 export interface Group {
@@ -241,6 +242,7 @@ export async function createGroup(
           updated_at: at
         })
         .execute();
+      await logMembershipChange(trx, id, ownerId, 1, now);
       await recordAudit(trx, {
         groupId: id,
         actorId: ownerId,

@@ -128,7 +128,7 @@ export async function acceptInvitation(db: Db, token: string, userId: string): P
         })
         .execute();
     }
-    await countMember(trx, invitation.groupId, 1);
+    await countMember(trx, invitation.groupId, userId, 1);
     await recordAudit(trx, {
       groupId: invitation.groupId,
       actorId: userId,

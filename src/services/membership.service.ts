@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { Database } from '../db/schema.ts';
@@ -84,7 +85,7 @@ export async function joinGroup(
         })
         .execute();
       if (status === 'active') {
-        await countMember(trx, group.id, 1);
+        await countMember(trx, group.id, userId, 1);
         await recordJoined(trx, group.id, userId, userId);
       }
     });
@@ -110,7 +111,7 @@ export async function leaveGroup(db: Db, group: Group, userId: string): Promise<
       .where('user_id', '=', userId)
       .execute();
     if (row.status === 'active') {
-      await countMember(trx, group.id, -1);
+      await countMember(trx, group.id, userId, -1);
     }
   });
 }
@@ -138,16 +139,42 @@ export async function membershipRow(
   return row ? { role: row.role as Role, status: row.status as MembershipStatus } : undefined;
 }
 
-/** Keeps groups.member_count in step with active memberships (call inside the same transaction). */
+/**
+ * Keeps groups.member_count in step with active memberships and logs the change, from which the
+ * health dashboard draws members over time (call inside the same transaction).
+ */
 export async function countMember(
   k: Kysely<Database>,
   groupId: string,
-  delta: 1 | -1
+  userId: string,
+  delta: 1 | -1,
+  at: Date = new Date()
 ): Promise<void> {
   await k
     .updateTable('groups')
     .set({ member_count: sql`member_count + ${delta}` })
     .where('id', '=', groupId)
+    .execute();
+  await logMembershipChange(k, groupId, userId, delta, at);
+}
+
+/** Logs one change to a group's active membership (+1 joined, -1 left, removed or banned). */
+export async function logMembershipChange(
+  k: Kysely<Database>,
+  groupId: string,
+  userId: string,
+  delta: 1 | -1,
+  at: Date = new Date()
+): Promise<void> {
+  await k
+    .insertInto('membership_log')
+    .values({
+      id: randomUUID(),
+      group_id: groupId,
+      user_id: userId,
+      delta,
+      created_at: at.toISOString()
+    })
     .execute();
 }
 
@@ -169,7 +196,7 @@ export async function decideRequest(
         .where('group_id', '=', group.id)
         .where('user_id', '=', userId)
         .execute();
-      await countMember(trx, group.id, 1);
+      await countMember(trx, group.id, userId, 1);
       await recordJoined(trx, group.id, userId, actorId);
     } else {
       await trx
@@ -260,7 +287,7 @@ export async function removeMember(
         .execute();
     }
     if (row?.status === 'active') {
-      await countMember(trx, group.id, -1);
+      await countMember(trx, group.id, userId, -1);
     }
     await recordAudit(trx, {
       groupId: group.id,

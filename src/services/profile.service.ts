@@ -22,6 +22,8 @@ export interface Profile {
   tags: string[];
   /** Shown as a badge next to the person on the boards of groups they are an active member of. */
   openToWork: boolean;
+  /** Whether the person keeps off the organizers' list of members who have gone quiet. */
+  healthOptOut: boolean;
   isAdmin: boolean;
   createdAt: Date;
 }
@@ -37,6 +39,7 @@ export interface ProfileChanges {
   language?: Locale | undefined;
   tags?: string[] | undefined;
   openToWork?: boolean | undefined;
+  healthOptOut?: boolean | undefined;
 }
 
 /** Thrown when the requested handle belongs to someone else. */
@@ -62,6 +65,7 @@ export function presentProfile(row: Selectable<UsersTable>): Profile {
     language: isLocale(row.language) ? row.language : 'en',
     tags: parseJsonList(row.tags),
     openToWork: toBool(row.open_to_work),
+    healthOptOut: toBool(row.health_opt_out),
     isAdmin: toBool(row.is_admin),
     createdAt: toDate(row.created_at)
   };
@@ -107,6 +111,9 @@ export async function updateProfile(
     if (changes.tags !== undefined) set.tags = JSON.stringify(normalizeTags(changes.tags));
     if (changes.openToWork !== undefined) {
       set.open_to_work = dbBool(db, changes.openToWork);
+    }
+    if (changes.healthOptOut !== undefined) {
+      set.health_opt_out = dbBool(db, changes.healthOptOut);
     }
     if (Object.keys(set).length > 0) {
       try {

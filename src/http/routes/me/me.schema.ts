@@ -23,6 +23,10 @@ export const meSchema = z
       description:
         'Shown as a badge next to you on the boards of your groups, to fellow members only'
     }),
+    healthOptOut: z.boolean().meta({
+      description:
+        'Keeps you off the list of members who have gone quiet that organizers see (and may write to)'
+    }),
     isAdmin: z.boolean(),
     createdAt: z.iso.datetime()
   })
@@ -61,7 +65,8 @@ export const updateMeBody = z
           .refine((t) => /[\p{L}\p{N}]/u.test(t), { message: 'tagInvalid' })
       )
       .max(MAX_PROFILE_TAGS),
-    openToWork: z.boolean()
+    openToWork: z.boolean(),
+    healthOptOut: z.boolean()
   })
   .partial();
 
