@@ -73,5 +73,16 @@ export const actions: Actions = {
     });
     if (!result.ok) return failed(event, result, [], { form: 'openToWork' as const });
     return { form: 'openToWork' as const, saved: true };
+  },
+
+  // Not listed to organizers as "gone quiet" (community health); takes effect at once.
+  healthOptOut: async (event) => {
+    requireMe(event);
+    const form = await event.request.formData();
+    const result = await api<Me>(event, 'PATCH', '/me', {
+      healthOptOut: form.get('healthOptOut') === 'on'
+    });
+    if (!result.ok) return failed(event, result, [], { form: 'healthOptOut' as const });
+    return { form: 'healthOptOut' as const, saved: true };
   }
 };

@@ -8,14 +8,17 @@ export const load: PageServerLoad = async (event) => {
   // A hidden group is a 404 to outsiders: the error page says "not found".
   const group = unwrap(event, await api<Group>(event, 'GET', path));
   // Meetings are for those who may read the group (members only in private groups).
-  if (!group.details) return { group, meetings: null };
-  const [upcoming, past, series] = await Promise.all([
+  if (!group.details) return { group, meetings: null, healthPublic: false };
+  const [upcoming, past, series, health] = await Promise.all([
     api<EventList>(event, 'GET', `${path}/events?when=upcoming&limit=5`),
     api<EventList>(event, 'GET', `${path}/events?when=past&limit=3`),
-    api<ItemList<Series>>(event, 'GET', `${path}/series`)
+    api<ItemList<Series>>(event, 'GET', `${path}/series`),
+    // The link to the public figures, for those who do not run the group (organizers see theirs).
+    group.viewer.canManage ? null : api<unknown>(event, 'GET', `${path}/health/public`)
   ]);
   return {
     group,
+    healthPublic: health?.ok ?? false,
     meetings: {
       upcoming: upcoming.ok ? upcoming.data.items : [],
       moreUpcoming: upcoming.ok && upcoming.data.nextCursor !== null,
