@@ -59,6 +59,8 @@ export default defineConfig({
       // Every browser of the run logs in from one address, like an office behind one NAT; the
       // limit itself is tested in the integration tier (security.int.test.ts).
       LOG_IN_LIMIT: '60/5',
+      // The same for verification and password-reset requests (several specs verify accounts).
+      RECOVERY_LIMIT: '60/15',
       // The loopback receiver of e2e/webhooks.spec.ts, the only private address webhooks reach.
       OUTBOUND_ALLOW: `127.0.0.1:${PORT + 1}`
     }

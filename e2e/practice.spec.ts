@@ -38,7 +38,10 @@ async function propose(
   await form.getByRole('textbox', { name: 'Description' }).fill(`Why **${title}** matters.`);
   await form.getByRole('combobox', { name: 'What do you want?' }).selectOption({ label: wants });
   await form.getByRole('button', { name: 'Propose topic' }).click();
-  await expect(page.getByRole('status')).toHaveText(`Your topic “${title}” is in the backlog.`);
+  // A post, a redirect and a full page with the live tally: give a loaded CI machine time.
+  await expect(page.getByRole('status')).toHaveText(`Your topic “${title}” is in the backlog.`, {
+    timeout: 20_000
+  });
   await expect(page.getByRole('article', { name: title })).toBeVisible();
 }
 

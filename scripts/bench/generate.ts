@@ -177,8 +177,8 @@ async function insertBatches<T extends keyof Database>(
 }
 
 /** PostgreSQL array types of the columns a bulk insert writes (SQLite needs none). */
-type PgType = 'text' | 'int4' | 'float8' | 'bool' | 'timestamptz';
-type Value = string | number | boolean | null;
+export type PgType = 'text' | 'int4' | 'float8' | 'bool' | 'timestamptz';
+export type Value = string | number | boolean | null;
 
 /**
  * Inserts rows given as value arrays in `columns` order, in one transaction: on SQLite through one
@@ -186,7 +186,7 @@ type Value = string | number | boolean | null;
  * PostgreSQL as `INSERT … SELECT * FROM UNNEST($1::text[], …)` (one parameter per column).
  * Returns how many rows it wrote.
  */
-async function bulkInsert(
+export async function bulkInsert(
   db: Db,
   table: string,
   columns: Record<string, PgType>,
@@ -262,7 +262,7 @@ function zipf(n: number, total: number, exponent: number): number[] {
 
 // Check-in codes as the app writes them (8 characters, no 0/O, 1/I/L), here numbered.
 const CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
-function checkInCode(n: number): string {
+export function checkInCode(n: number): string {
   let code = '';
   for (let i = 0; i < 8; i++) {
     code = CODE_ALPHABET.charAt(n % CODE_ALPHABET.length) + code;
@@ -271,7 +271,7 @@ function checkInCode(n: number): string {
   return code;
 }
 
-const DAY_MS = 86_400_000;
+export const DAY_MS = 86_400_000;
 const MEETING_DESCRIPTION = `Two talks and open discussion.
 
 - **18:30** doors open, drinks and snacks

@@ -3,7 +3,10 @@
 // bare Fastify route returning 20 rows from the same SQLite file). Last comes an RSVP storm: many
 // members say "going" to one meeting at the same moment; the seat and waitlist counts afterwards
 // must be exact, or the bench fails. Then a vote storm: members fire more votes than their
-// budget at once; each must end with exactly their budget (scripts/bench/vote-storm.ts). `--json file` keeps the numbers.
+// budget at once; each must end with exactly their budget (scripts/bench/vote-storm.ts). Community
+// health (scripts/bench/health.ts): one more group with 50,000 members and 500 past meetings, the
+// rollup timed twice (first run over all history, then incremental), and its dashboard, gone-quiet
+// list and dashboard page driven as an organizer. `--json file` keeps the numbers.
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -18,6 +21,7 @@ import { buildApp } from '../../src/http/app.ts';
 import { createJobQueue } from '../../src/jobs/create-job-queue.ts';
 import { createToken } from '../../src/services/token.service.ts';
 import { CITIES, generate, type GeneratedGroup, memberIds } from './generate.ts';
+import { prepareHealthBench } from './health.ts';
 import { roomFanout } from './room-fanout.ts';
 import { rsvpStorm } from './rsvp-storm.ts';
 import { voteStorm } from './vote-storm.ts';
@@ -35,6 +39,8 @@ const { values } = parseArgs({
     'storm-seats': { type: 'string', default: '100' },
     'vote-voters': { type: 'string', default: '1000' },
     'room-clients': { type: 'string', default: '2000' },
+    'health-members': { type: 'string', default: '50000' },
+    'health-meetings': { type: 'string', default: '500' },
     'web-build': { type: 'string', default: 'build' },
     database: { type: 'string', default: '' },
     json: { type: 'string' }
@@ -51,12 +57,21 @@ interface Row {
   non2xx: number;
 }
 
-/** Drives `base` with autocannon; several `paths` are taken in turn by every connection. */
-async function measure(scenario: string, base: string, paths: string[]): Promise<Row> {
+/**
+ * Drives `base` with autocannon; several `paths` are taken in turn by every connection. `headers`
+ * go with every request (e.g. a bearer token).
+ */
+async function measure(
+  scenario: string,
+  base: string,
+  paths: string[],
+  headers: Record<string, string> = {}
+): Promise<Row> {
   const result = await autocannon({
     url: `${base}${paths[0] ?? '/'}`,
     connections: num(values.connections),
     duration: num(values.duration),
+    headers,
     ...(paths.length > 1
       ? { requests: paths.map((p) => ({ method: 'GET' as const, path: p })) }
       : {})
@@ -103,6 +118,21 @@ const generated = await generate(db, {
 const generateSeconds = (performance.now() - t0) / 1000;
 const { groupSlugs, rows: generatedRows } = generated;
 console.log(`Generated in ${generateSeconds.toFixed(1)} s.`);
+
+// Community health: one more group with a long history, then the rollup (first run: all
+// history of the whole instance; second run: incremental).
+const healthMembers = Math.min(num(values['health-members']), options.users);
+console.log(
+  `Health: a group with ${healthMembers} members and ${values['health-meetings']} past meetings, then the rollup twice…`
+);
+const health = await prepareHealthBench(db, {
+  members: healthMembers,
+  meetings: num(values['health-meetings']),
+  seed: options.seed,
+  log: (line) => {
+    console.log(line);
+  }
+});
 
 // The floor: the least any HTTP + SQLite stack can do for a list of 20 rows.
 const floorDb =
@@ -191,6 +221,35 @@ const html = await htmlScenario();
 if (html) rows.push(await measure(html.label, base, html.paths));
 else console.log(`No web build in ${webBuildDir} (npm run build): no HTML page measured.`);
 rows.push(await measure('health check', base, ['/healthz']));
+
+// The health dashboard of the big group, as one of its organizers (read token).
+const healthLabel = `${health.group.members.toLocaleString('en')} members, ${health.group.meetings} meetings`;
+const asOrganizer = { authorization: `Bearer ${health.token}` };
+rows.push(
+  await measure(
+    `health dashboard (JSON): ${healthLabel}`,
+    base,
+    [health.paths.dashboard],
+    asOrganizer
+  )
+);
+rows.push(
+  await measure(`gone-quiet list (JSON): ${healthLabel}`, base, [health.paths.quiet], asOrganizer)
+);
+const healthPage = await fetch(`${base}${health.paths.page}`, { headers: asOrganizer });
+await healthPage.arrayBuffer();
+if (
+  healthPage.status === 200 &&
+  (healthPage.headers.get('content-type') ?? '').startsWith('text/html')
+) {
+  rows.push(
+    await measure(`health dashboard (HTML): ${healthLabel}`, base, [health.paths.page], asOrganizer)
+  );
+} else {
+  console.log(
+    `Health page ${health.paths.page} answered ${healthPage.status}${webBuiltAt ? '' : ' (no web build)'}: not measured.`
+  );
+}
 
 // The RSVP storm: a fresh meeting with `seats` seats in the largest public group; `requests`
 // distinct members, each with their own write token, say "going" all at once.
@@ -295,6 +354,15 @@ console.log(
     `server memory ${fanout.rssBeforeMiB} → ${fanout.rssAfterMiB} MiB RSS, heap +${fanout.heapUsedDeltaMiB} MiB with the streams open`
 );
 console.log(
+  `Health: ${health.group.slug} with ${health.group.members} members and ${health.group.meetings} past meetings over ten years, generated in ${health.group.seconds.toFixed(1)} s ` +
+    `(${Object.entries(health.group.rows)
+      .map(([table, n]) => `${n} ${table}`)
+      .join(', ')}).\n` +
+    `  rollup: first run (all history, all ${options.groups + 1} groups) ${health.firstRollupMs} ms (${health.firstRollup.signals} signal rows, ${health.firstRollup.meetings} meetings, ${health.firstRollup.members} member rows); ` +
+    `second run (incremental from ${health.secondRollup.from}) ${health.secondRollupMs} ms (${health.secondRollup.members} member rows).\n` +
+    `  the group's aggregates: ${health.aggregates.signals} signal rows, ${health.aggregates.days} days, ${health.aggregates.meetings} meetings, ${health.aggregates.members} members (${health.aggregates.quiet} gone quiet). Requests as an organizer with a read token.`
+);
+console.log(
   `generation ${generateSeconds.toFixed(1)} s, start-up ${startupMs} ms (app build + listen), peak RSS ${rss} MiB (one process: generator, floor and app)`
 );
 if (values.json) {
@@ -319,7 +387,19 @@ if (values.json) {
         rows,
         storm: { ...storm, exact: stormExact },
         voteStorm: votes,
-        roomFanout: fanout
+        roomFanout: fanout,
+        health: {
+          slug: health.group.slug,
+          members: health.group.members,
+          meetings: health.group.meetings,
+          rows: health.group.rows,
+          generateSeconds: health.group.seconds,
+          firstRollupMs: health.firstRollupMs,
+          secondRollupMs: health.secondRollupMs,
+          firstRollup: health.firstRollup,
+          secondRollup: health.secondRollup,
+          aggregates: health.aggregates
+        }
       },
       null,
       2

@@ -5,6 +5,9 @@ import { loadConfig } from '../config/config.ts';
 import { parseJsonList, toDate } from '../db/values.ts';
 import { MEETING_MAIL_QUEUE } from '../services/meeting-mail-jobs.ts';
 import { createTestDatabase, type TestDatabase, testDialects } from '../test/test-database.ts';
+import { findGroupBySlug } from '../services/group.service.ts';
+import { groupHealth, quietMembers } from '../services/health/health.service.ts';
+import { HEALTH_DEMO_GROUPS, HEALTH_HISTORY_MEETINGS } from './demo-health.ts';
 import { DEMO_GROUPS, DEMO_MEMBERS, DEMO_PEOPLE, PRACTICE_DEMO, seedDemo } from './demo.ts';
 
 for (const dialect of testDialects()) {
@@ -173,11 +176,16 @@ for (const dialect of testDialects()) {
       const noShows = pastGoing.filter((r) => r.checked_in_at === null);
       expect(checkedIn.length).toBeGreaterThan(noShows.length);
       expect(noShows.length).toBeGreaterThan(0);
-      for (const eventId of pastIds) {
-        expect(
-          checkedIn.some((r) => r.event_id === eventId),
-          `past meeting ${eventId} has check-ins`
-        ).toBe(true);
+      // Every past meeting has check-ins, except two of each health history's (nobody checked
+      // people in there; those going count as there).
+      const withoutCheckIn = [...pastIds].filter(
+        (eventId) => !checkedIn.some((r) => r.event_id === eventId)
+      );
+      expect(withoutCheckIn).toHaveLength(2 * HEALTH_DEMO_GROUPS.length);
+      for (const eventId of withoutCheckIn) {
+        const event = events.find((e) => e.id === eventId);
+        expect(event?.series_id, eventId).toBeNull();
+        expect(pastGoing.filter((r) => r.event_id === eventId).length).toBeGreaterThan(3);
       }
       expect(rsvps.some((r) => pastIds.has(r.event_id) && r.status === 'not_going')).toBe(true);
       expect(rsvps.some((r) => r.guests > 0)).toBe(true);
@@ -185,6 +193,52 @@ for (const dialect of testDialects()) {
       const upcoming = rsvps.filter((r) => !pastIds.has(r.event_id));
       expect(upcoming.length).toBeGreaterThan(0);
       expect(upcoming.filter((r) => r.checked_in_at !== null)).toEqual([]);
+    });
+
+    it('gives two groups a health history the dashboard shows at once: meetings, joins and leaves, talks, votes, regulars gone quiet', async () => {
+      const now = new Date();
+      for (const slug of HEALTH_DEMO_GROUPS) {
+        const group = await findGroupBySlug(testDb.db, slug);
+        if (!group) throw new Error(`${slug} missing`);
+        const health = await groupHealth(testDb.db, group, now);
+        expect(health.rolledUpAt, slug).not.toBeNull();
+        // The history and the series' past meetings, oldest first.
+        const items = health.meetings.items;
+        expect(items.length, slug).toBeGreaterThanOrEqual(Math.min(24, HEALTH_HISTORY_MEETINGS));
+        expect(items.length, slug).toBeGreaterThanOrEqual(12);
+        expect(
+          items.filter((m) => !m.checkInUsed),
+          slug
+        ).toHaveLength(2);
+        expect(items.filter((m) => m.checkInUsed && (m.noShows ?? 0) > 0).length).toBeGreaterThan(
+          3
+        );
+        expect(items.some((m) => m.feedbackCount > 0 && m.averageRating !== null)).toBe(true);
+        expect(health.meetings.averageNoShowRate, slug).not.toBeNull();
+        // Members joined over many months; one left and came back, one left for good.
+        const months = health.members.months;
+        expect(months.filter((m) => m.joins > 0).length, slug).toBeGreaterThanOrEqual(6);
+        expect(
+          months.reduce((n, m) => n + m.leaves, 0),
+          slug
+        ).toBeGreaterThanOrEqual(1);
+        expect(months.at(-1)?.total, slug).toBe(group.memberCount);
+        expect(health.members.total, slug).toBe(group.memberCount);
+        expect(health.talks.months.reduce((n, m) => n + m.memberTalks, 0)).toBeGreaterThan(5);
+        expect(health.talks.months.reduce((n, m) => n + m.guestTalks, 0)).toBeGreaterThan(3);
+        expect(health.topics.months.reduce((n, m) => n + m.votesCast, 0)).toBeGreaterThan(10);
+        expect(health.participation.left, slug).toBeGreaterThanOrEqual(1);
+        const tiers = Object.fromEntries(health.participation.tiers.map((t) => [t.tier, t.count]));
+        expect(tiers.core, slug).toBeGreaterThanOrEqual(1);
+        // The two regulars of the first year who have not come for months.
+        const quiet = await quietMembers(testDb.db, group.id);
+        expect(quiet.length, slug).toBeGreaterThanOrEqual(1);
+        expect(health.quiet.count, slug).toBe(quiet.length);
+        expect(
+          quiet.every((q) => q.attendedOfSix >= 3),
+          slug
+        ).toBe(true);
+      }
     });
 
     it('enqueues no meeting mail (announcements, reminders, promotions) while seeding', async () => {

@@ -31,6 +31,8 @@ import { createSponsor, listSponsors, type SponsorInput } from '../services/spon
 import { createVenue, listVenues, type VenueInput } from '../services/venue.service.ts';
 import { seedPractice } from './demo-practice.ts';
 import { seedBoard } from './demo-board.ts';
+import { HEALTH_DEMO_GROUPS, seedHealthHistory } from './demo-health.ts';
+import { HEALTH_STATE, rollUpHealth } from '../services/health/health-rollup.ts';
 import { seedRoom } from './demo-room.ts';
 import { ACTIVITIES_QUEUE } from '../services/activity/activity.service.ts';
 
@@ -673,6 +675,7 @@ export async function seedDemo(
     await withoutWaitingForDisk(db, async (fast) => {
       await seedGroups(fast);
       await seedMeetings(fast, withoutNotifications(queue), now);
+      await seedHealthHistories(fast, now);
     });
     // What seeding did happened before anyone was watching: no notifications, no webhooks.
     await db.kysely
@@ -680,6 +683,8 @@ export async function seedDemo(
       .set({ dispatched_at: now.toISOString() })
       .where('dispatched_at', 'is', null)
       .execute();
+    // The health dashboard's figures are there at once, not after the job's first run.
+    await rollUpHealth(db, { now });
   } finally {
     await queue.stop();
   }
@@ -918,6 +923,52 @@ async function seedMeetings(db: Db, queue: JobQueue, now: Date): Promise<void> {
       await seedRoom(db, group, people.organizer, now);
       await seedBoard(db, queue, group, { organizer: people.organizer, members: extras }, now);
     }
+  }
+}
+
+/**
+ * Gives the {@link HEALTH_DEMO_GROUPS} a past (demo-health.ts): the members in the order they
+ * joined (the other demo people first, then the extras), and the demo members outside the group.
+ */
+async function seedHealthHistories(db: Db, now: Date): Promise<void> {
+  const users = await db.kysely.selectFrom('users').select(['id', 'handle']).execute();
+  const idOf = (handle: string) => users.find((u) => u.handle === handle)?.id;
+  for (const slug of HEALTH_DEMO_GROUPS) {
+    const index = DEMO_GROUPS.findIndex((g) => g.input.slug === slug);
+    const demo = DEMO_GROUPS[index];
+    const group = await findGroupBySlug(db, slug);
+    const owner = demo && idOf(demo.owner);
+    if (!demo || !group || !owner) continue;
+    const active = new Set(
+      (
+        await db.kysely
+          .selectFrom('memberships')
+          .select('user_id')
+          .where('group_id', '=', group.id)
+          .where('status', '=', 'active')
+          .execute()
+      ).map((m) => m.user_id)
+    );
+    const organizer = idOf(demo.members.find(([, role]) => role === 'organizer')?.[0] ?? '');
+    const inOrder = [...demo.members.map(([handle]) => handle), ...extraMembersOf(index)]
+      .map(idOf)
+      .filter((id): id is string => !!id && id !== organizer && active.has(id));
+    const outsiders = DEMO_MEMBERS.map((m) => idOf(m.profile.handle ?? '')).filter(
+      (id): id is string => !!id && !active.has(id)
+    );
+    const seeded = await seedHealthHistory(
+      db,
+      group,
+      { owner, organizer: organizer ?? owner, members: inOrder, outsiders },
+      now
+    );
+    // A history older than what the rollup has seen: its next run starts again from the
+    // beginning (an instance whose job ran before the demo seeded this).
+    if (seeded)
+      await db.kysely
+        .deleteFrom('health_state')
+        .where('key', '=', HEALTH_STATE.signalsUntil)
+        .execute();
   }
 }
 
