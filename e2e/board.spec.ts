@@ -4,7 +4,7 @@ import { newAccount, type Account } from './support/accounts.ts';
 import { createMember } from './support/admin.ts';
 import { postGroup, signedInApi } from './support/groups.ts';
 import { joinGroup, loggedInContext } from './support/practice.ts';
-import { SIGNED_IN_STATE } from './support/session.ts';
+import { hydrated, SIGNED_IN_STATE } from './support/session.ts';
 
 // The board in the browser: a member asks for help without JavaScript (the form shows the code
 // of conduct), another member comments and reacts with JavaScript, the author marks it solved;
@@ -74,6 +74,7 @@ test.describe.serial('the board', () => {
     const context = await loggedInContext(browser, helper);
     const page = await context.newPage();
     await page.goto(postUrl);
+    await hydrated(page);
     await page.getByLabel('Your comment').fill('Try NodeLocal DNSCache.');
     await page.getByRole('button', { name: 'Comment', exact: true }).click();
     await expect(page.locator('.comments')).toContainText('Try NodeLocal DNSCache.');
