@@ -733,7 +733,8 @@ function withoutNotifications(queue: JobQueue): JobQueue {
     },
     start: () => queue.start(),
     stop: () => queue.stop(),
-    idle: (timeoutMs) => queue.idle(timeoutMs)
+    idle: (timeoutMs) => queue.idle(timeoutMs),
+    depth: () => queue.depth()
   };
 }
 

@@ -25,6 +25,9 @@ import { registerErrorHandling } from './error-handler.ts';
 import { Problem } from './problem.ts';
 import { registerApiRoutes } from './routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
+import { registerHttpCaching } from './http-cache.ts';
+import { registerMetrics } from './metrics.ts';
+import { rateLimitBackend } from './rate-limit-store.ts';
 
 export interface AppDeps {
   config: Config;
@@ -107,7 +110,8 @@ export async function buildApp(
     hsts: config.baseUrl.startsWith('https://')
   });
   await app.register(cookie);
-  await app.register(rateLimit, { global: false });
+  await app.register(rateLimit, { global: false, ...rateLimitBackend(context) });
+  await registerHttpCaching(app, context);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -144,6 +148,7 @@ export async function buildApp(
   });
 
   await app.register(healthRoutes, context);
+  await registerMetrics(app, context);
   await app.register(
     async (api) => {
       api.removeContentTypeParser('text/plain'); // the API speaks JSON only: anything else is a 415
@@ -166,7 +171,7 @@ export async function buildApp(
   const buildDir = deps.webBuildDir ?? path.resolve('build');
   if (buildDir !== false && existsSync(path.join(buildDir, 'handler.js'))) {
     const { mountWeb } = await import('./web-mount.ts');
-    await mountWeb(app, { internalToken, buildDir });
+    await mountWeb(app, { internalToken, buildDir, realtime });
   }
 
   return { app, context };

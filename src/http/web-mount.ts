@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { FastifyInstance, HTTPMethods } from 'fastify';
+import type { Realtime } from '../jobs/realtime.ts';
 import type {
   ApiBridge,
   ApiInjectRequest,
@@ -44,7 +45,7 @@ function isNodeHandler(value: unknown): value is NodeHandler {
  */
 export async function mountWeb(
   app: FastifyInstance,
-  options: { internalToken: string; buildDir: string }
+  options: { internalToken: string; buildDir: string; realtime?: Realtime }
 ): Promise<boolean> {
   const handlerFile = path.join(options.buildDir, 'handler.js');
   if (!existsSync(handlerFile)) return false;

@@ -27,4 +27,6 @@ export interface JobQueue {
   stop(): Promise<void>;
   /** Resolves once no job is due or running (tests and the CLI use it to wait for mail). */
   idle(timeoutMs?: number): Promise<void>;
+  /** Jobs of registered queues that are running or due now (the queue depth `/metrics` shows). */
+  depth(): Promise<number>;
 }

@@ -178,7 +178,7 @@ export class PgBossJobQueue implements JobQueue {
   async idle(timeoutMs = 10_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      if ((await this.#busyCount()) === 0) return;
+      if ((await this.depth()) === 0) return;
       if (Date.now() >= deadline) {
         throw new Error(`Job queue still has due or active jobs after ${timeoutMs} ms`);
       }
@@ -203,7 +203,7 @@ export class PgBossJobQueue implements JobQueue {
   }
 
   /** Jobs of known queues that are active, or queued and due now. */
-  async #busyCount(): Promise<number> {
+  async depth(): Promise<number> {
     const queues = [...this.#knownQueues];
     if (queues.length === 0 || !this.#booting) return 0;
     await this.#booting;

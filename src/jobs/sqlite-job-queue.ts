@@ -146,7 +146,7 @@ export class SqliteJobQueue implements JobQueue {
   async idle(timeoutMs = 10_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      if ((await this.#busyCount()) === 0) return;
+      if ((await this.depth()) === 0) return;
       if (Date.now() >= deadline) {
         throw new Error(`Job queue still has due or running jobs after ${timeoutMs} ms`);
       }
@@ -380,7 +380,7 @@ export class SqliteJobQueue implements JobQueue {
   }
 
   /** Jobs of known queues that are running or due now. */
-  async #busyCount(): Promise<number> {
+  async depth(): Promise<number> {
     const queues = [...this.#knownQueues];
     if (queues.length === 0) return 0;
     const now = this.#time(Date.now());

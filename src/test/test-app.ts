@@ -32,6 +32,10 @@ export class RecordingQueue implements JobQueue {
   idle(): Promise<void> {
     return Promise.resolve();
   }
+  /** Recorded jobs never run, so none is ever due. */
+  depth(): Promise<number> {
+    return Promise.resolve(0);
+  }
   /** What was enqueued on `queue`, oldest first. */
   payloads(queue: string): unknown[] {
     return this.jobs.filter((j) => j.queue === queue).map((j) => j.payload);

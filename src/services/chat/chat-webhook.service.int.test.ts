@@ -240,7 +240,8 @@ for (const dialect of testDialects()) {
         },
         start: () => Promise.resolve(),
         stop: () => Promise.resolve(),
-        idle: () => Promise.resolve()
+        idle: () => Promise.resolve(),
+        depth: () => Promise.resolve(0)
       };
       registerChatJobs(queue, db);
       const handler = handlers.get(CHAT_WEBHOOK_QUEUE);

@@ -140,6 +140,10 @@ export class HandlerQueue implements JobQueue {
   idle(): Promise<void> {
     return Promise.resolve();
   }
+  /** Nothing runs on its own here: jobs wait until a test runs them. */
+  depth(): Promise<number> {
+    return Promise.resolve(this.enqueued.length);
+  }
   /** Runs the handler of `queue` with `payload`. */
   async run(queue: string, payload: unknown = {}): Promise<void> {
     const handler = this.handlers.get(queue);
