@@ -13,6 +13,8 @@ import * as practice from './migrations/2026-11-23-010-practice.ts';
 import * as meetingRoom from './migrations/2026-11-24-011-meeting-room.ts';
 import * as board from './migrations/2026-11-24-012-board.ts';
 import * as health from './migrations/2026-11-24-013-health.ts';
+import * as scaleIndexes from './migrations/2026-11-25-014-scale-indexes.ts';
+import * as rateLimits from './migrations/2026-11-25-015-rate-limits.ts';
 
 /** Every migration, in order. Migrations are frozen: never edit one that has shipped, add a new one. */
 export const migrations: Record<string, Migration> = {
@@ -28,7 +30,9 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23-010-practice': practice,
   '2026-11-24-011-meeting-room': meetingRoom,
   '2026-11-24-012-board': board,
-  '2026-11-24-013-health': health
+  '2026-11-24-013-health': health,
+  '2026-11-25-014-scale-indexes': scaleIndexes,
+  '2026-11-25-015-rate-limits': rateLimits
 };
 
 /** Brings the schema up to date; throws with the failing migration's name if one fails. */
