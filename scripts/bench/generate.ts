@@ -6,6 +6,17 @@ import { markdownExcerpt } from '../../src/domain/markdown.ts';
 import { type Insertable, sql } from 'kysely';
 import type { Db } from '../../src/db/database.ts';
 import type { Database } from '../../src/db/schema.ts';
+import { benchId, bulkInsert, checkInCode, DAY_MS, random, type Value } from './bulk.ts';
+
+export {
+  benchId,
+  bulkInsert,
+  checkInCode,
+  DAY_MS,
+  random,
+  type PgType,
+  type Value
+} from './bulk.ts';
 
 const excerpts = new Map<string, string>();
 /** The stored excerpt, as the app makes it; descriptions repeat, so each is excerpted once. */
@@ -89,18 +100,6 @@ export const TAGS = [
   'game-dev'
 ];
 
-/** mulberry32: a small, fast, seedable PRNG (benchmarks must be reproducible). */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export interface GenerateOptions {
   groups: number;
   memberships: number;
@@ -125,6 +124,9 @@ export interface GeneratedGroup {
   createdBy: string;
   /** Its next published meeting, or null. */
   nextEventId: string | null;
+  /** When that meeting starts (ms since the epoch), or null. */
+  nextEventStartsMs: number | null;
+  kind: 'meetup' | 'practice';
 }
 
 export interface Generated {
@@ -142,15 +144,6 @@ export function memberIds(group: GeneratedGroup, users: number, n: number): stri
     { length: Math.min(n, group.memberCount) },
     (_, j) => `bench-user-${(group.memberStart + j) % users}`
   );
-}
-
-/**
- * A deterministic UUID-shaped id (version 8, "custom"): the kind of row and the sequence number,
- * so ids are reproducible and rows arrive in primary-key order (appends, not random inserts).
- */
-export function benchId(kind: number, n: number): string {
-  const h = n.toString(16).padStart(22, '0');
-  return `be0c${kind.toString(16).padStart(4, '0')}-${h.slice(0, 4)}-8${h.slice(4, 7)}-8${h.slice(7, 10)}-${h.slice(10)}`;
 }
 
 const KIND = { group: 1, venue: 2, event: 3 } as const;
@@ -176,79 +169,6 @@ async function insertBatches<T extends keyof Database>(
   });
 }
 
-/** PostgreSQL array types of the columns a bulk insert writes (SQLite needs none). */
-export type PgType = 'text' | 'int4' | 'float8' | 'bool' | 'timestamptz';
-export type Value = string | number | boolean | null;
-
-/**
- * Inserts rows given as value arrays in `columns` order, in one transaction: on SQLite through one
- * prepared multi-row INSERT reused for every full batch (no query building per batch), on
- * PostgreSQL as `INSERT … SELECT * FROM UNNEST($1::text[], …)` (one parameter per column).
- * Returns how many rows it wrote.
- */
-export async function bulkInsert(
-  db: Db,
-  table: string,
-  columns: Record<string, PgType>,
-  rows: Iterable<Value[]>
-): Promise<number> {
-  const names = Object.keys(columns);
-  const list = names.map((c) => `"${c}"`).join(', ');
-  let count = 0;
-  if (db.sqlite) {
-    const sqlite = db.sqlite;
-    const batch = Math.min(1000, Math.floor(32_000 / names.length));
-    const tuple = `(${names.map(() => '?').join(', ')})`;
-    const statement = (n: number) =>
-      sqlite.prepare(
-        `insert into "${table}" (${list}) values ${Array.from({ length: n }, () => tuple).join(', ')}`
-      );
-    const full = statement(batch);
-    let values: (string | number | null)[] = [];
-    let inBatch = 0;
-    sqlite.exec('begin');
-    try {
-      for (const row of rows) {
-        for (const v of row) values.push(typeof v === 'boolean' ? (v ? 1 : 0) : v);
-        count++;
-        if (++inBatch === batch) {
-          full.run(values);
-          values = [];
-          inBatch = 0;
-        }
-      }
-      if (inBatch > 0) statement(inBatch).run(values);
-      sqlite.exec('commit');
-    } catch (error) {
-      sqlite.exec('rollback');
-      throw error;
-    }
-    return count;
-  }
-  const types = Object.values(columns);
-  const batch = 10_000;
-  await db.kysely.transaction().execute(async (trx) => {
-    let arrays: Value[][] = names.map(() => []);
-    let inBatch = 0;
-    const flush = async () => {
-      if (inBatch === 0) return;
-      const params = arrays.map((a, i) => sql`${a}::${sql.raw(types[i] ?? 'text')}[]`);
-      await sql`insert into ${sql.table(table)} (${sql.raw(list)}) select * from unnest(${sql.join(params)})`.execute(
-        trx
-      );
-      arrays = names.map(() => []);
-      inBatch = 0;
-    };
-    for (const row of rows) {
-      for (let i = 0; i < row.length; i++) arrays[i]?.push(row[i] ?? null);
-      count++;
-      if (++inBatch === batch) await flush();
-    }
-    await flush();
-  });
-  return count;
-}
-
 /** Splits `total` over ranks 1…n in proportion to rank^-exponent, exactly (largest ranks first). */
 function zipf(n: number, total: number, exponent: number): number[] {
   const weights = Array.from({ length: n }, (_, i) => 1 / Math.pow(i + 1, exponent));
@@ -260,18 +180,6 @@ function zipf(n: number, total: number, exponent: number): number[] {
   return counts;
 }
 
-// Check-in codes as the app writes them (8 characters, no 0/O, 1/I/L), here numbered.
-const CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
-export function checkInCode(n: number): string {
-  let code = '';
-  for (let i = 0; i < 8; i++) {
-    code = CODE_ALPHABET.charAt(n % CODE_ALPHABET.length) + code;
-    n = Math.floor(n / CODE_ALPHABET.length);
-  }
-  return code;
-}
-
-export const DAY_MS = 86_400_000;
 const MEETING_DESCRIPTION = `Two talks and open discussion.
 
 - **18:30** doors open, drinks and snacks
@@ -497,6 +405,7 @@ export async function generate(db: Db, options: GenerateOptions): Promise<Genera
   const now = new Date(today).toISOString();
   const perGroup = zipf(groups.length, options.events, 0.5);
   const nextEventIds: (string | null)[] = groups.map(() => null);
+  const nextEventStarts: (number | null)[] = groups.map(() => null);
   const rsvpRows: Value[][] = [];
   let eventNo = 0;
   await timed('events', () =>
@@ -555,11 +464,20 @@ export async function generate(db: Db, options: GenerateOptions): Promise<Genera
               const start = memberStarts[gi] ?? 0;
               for (let r = 0; r < going; r++) {
                 const user = (start + ((offset + r) % g.member_count)) % options.users;
-                rsvpRows.push([id, `bench-user-${user}`, 'going', isPast ? startsAt : now]);
+                // Four in five of those going to a past meeting checked in at the door.
+                const checkedIn = isPast && erand() < 0.8 ? startsAt : null;
+                rsvpRows.push([
+                  id,
+                  `bench-user-${user}`,
+                  'going',
+                  isPast ? startsAt : now,
+                  checkedIn
+                ]);
               }
             }
             if (!isPast && status === 'published' && nextEventIds[gi] === null) {
               nextEventIds[gi] = id;
+              nextEventStarts[gi] = startsMs;
             }
             const created = new Date(Math.min(startsMs - 21 * DAY_MS, today)).toISOString();
             yield [
@@ -594,18 +512,20 @@ export async function generate(db: Db, options: GenerateOptions): Promise<Genera
         user_id: 'text',
         status: 'text',
         check_in_code: 'text',
+        checked_in_at: 'timestamptz',
         from_series: 'bool',
         created_at: 'timestamptz',
         updated_at: 'timestamptz'
       },
       (function* () {
         for (let i = 0; i < rsvpRows.length; i++) {
-          const [eventId, userId, status, when] = rsvpRows[i] ?? [];
+          const [eventId, userId, status, when, checkedIn] = rsvpRows[i] ?? [];
           yield [
             eventId ?? null,
             userId ?? null,
             status ?? null,
             checkInCode(i),
+            checkedIn ?? null,
             false,
             when ?? null,
             when ?? null
@@ -636,7 +556,9 @@ export async function generate(db: Db, options: GenerateOptions): Promise<Genera
       venueId: venueIds[i] ?? null,
       timeZone: g.time_zone,
       createdBy: g.created_by,
-      nextEventId: nextEventIds[i] ?? null
+      nextEventId: nextEventIds[i] ?? null,
+      nextEventStartsMs: nextEventStarts[i] ?? null,
+      kind: g.kind === 'practice' ? ('practice' as const) : ('meetup' as const)
     })),
     rows,
     seconds

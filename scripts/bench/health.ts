@@ -24,23 +24,31 @@ export interface HealthBench {
   paths: { dashboard: string; quiet: string; page: string };
 }
 
+/** The health group as the data set holds it, with the first rollup over all history. */
+export interface HealthData {
+  group: HealthGroup;
+  firstRollupMs: number;
+  firstRollup: RollupResult;
+}
+
 /**
- * Generates the health group, rolls up twice and makes an organizer's token.
+ * Generates the health group and runs the first rollup (all history of every group); part of
+ * making a bench data set.
  *
  * @example
- * const health = await prepareHealthBench(db, { members: 50_000, meetings: 500, seed: 42 });
+ * const data = await generateHealthData(db, { members: 50_000, meetings: 500, seed: 42 });
  */
-export async function prepareHealthBench(
+export async function generateHealthData(
   db: Db,
   options: { members: number; meetings: number; seed: number; log?: (line: string) => void }
-): Promise<HealthBench> {
+): Promise<HealthData> {
   const cacheSize: unknown = db.sqlite?.pragma('cache_size', { simple: true });
   db.sqlite?.pragma('cache_size = -524288');
   const group = await generateHealthGroup(db, options);
   db.sqlite?.pragma(`cache_size = ${Number(cacheSize)}`);
   options.log?.(`  health group generated in ${group.seconds.toFixed(1)} s`);
 
-  let t0 = performance.now();
+  const t0 = performance.now();
   const firstRollup = await rollUpHealth(db);
   const firstRollupMs = Math.round(performance.now() - t0);
   options.log?.(
@@ -58,11 +66,26 @@ export async function prepareHealthBench(
   ];
   if (db.sqlite) for (const table of tables) db.sqlite.exec(`analyze ${table}`);
   else await sql`analyze ${sql.raw(tables.join(', '))}`.execute(db.kysely);
+  return { group, firstRollupMs, firstRollup };
+}
 
-  t0 = performance.now();
+/**
+ * Runs the incremental rollup (as the job does every ten minutes), counts the group's aggregates
+ * and makes an organizer's read token for the requests.
+ *
+ * @example
+ * const health = await prepareHealthBench(db, data);
+ */
+export async function prepareHealthBench(
+  db: Db,
+  data: HealthData,
+  log?: (line: string) => void
+): Promise<HealthBench> {
+  const { group, firstRollupMs, firstRollup } = data;
+  const t0 = performance.now();
   const secondRollup = await rollUpHealth(db);
   const secondRollupMs = Math.round(performance.now() - t0);
-  options.log?.(
+  log?.(
     `  second rollup (incremental, from ${secondRollup.from}): ${secondRollupMs} ms — ${secondRollup.members} member rows recomputed`
   );
 

@@ -20,26 +20,24 @@ export interface RoomFanout {
   p99Ms: number;
   maxMs: number;
   connectMs: number;
+  /** The server's resident memory (all its processes) before and after the streams connect. */
   rssBeforeMiB: number;
   rssAfterMiB: number;
-  heapUsedDeltaMiB: number;
 }
-
-const MiB = 1024 * 1024;
 
 /**
  * Runs the fan-out against `base`. `voterIds[i]` are members of `group`; the first becomes a
  * host who launches the poll.
  *
  * @example
- * const fanout = await roomFanout(db, base, group, memberIds.slice(0, 21), { clients: 2000 });
+ * const fanout = await roomFanout(db, base, group, voters, { clients: 2000, serverRssMiB: () => server.rssMiB() });
  */
 export async function roomFanout(
   db: Db,
   base: string,
   group: GeneratedGroup,
   voterIds: readonly string[],
-  options: { clients?: number; votes?: number } = {}
+  options: { clients?: number; votes?: number; serverRssMiB: () => number }
 ): Promise<RoomFanout> {
   const clients = options.clients ?? 2000;
   const votes = Math.min(options.votes ?? 20, voterIds.length - 1);
@@ -94,8 +92,7 @@ export async function roomFanout(
   if (created.status !== 201) throw new Error(`room fan-out: poll answered ${created.status}`);
   const poll = (await created.json()) as { id: string; options: { id: string }[] };
 
-  if (typeof global.gc === 'function') global.gc();
-  const before = process.memoryUsage();
+  const before = options.serverRssMiB();
   const t0 = performance.now();
   const child = fork(path.join(import.meta.dirname, 'sse-clients.ts'), [
     `${base}/api/v1/events/${eventId}/room/stream`,
@@ -111,8 +108,7 @@ export async function roomFanout(
     });
   });
   const connectMs = Math.round(performance.now() - t0);
-  if (typeof global.gc === 'function') global.gc();
-  const after = process.memoryUsage();
+  const after = options.serverRssMiB();
 
   const sentAt: number[] = [];
   for (let i = 0; i < votes; i += 1) {
@@ -156,8 +152,7 @@ export async function roomFanout(
     p99Ms: pct(0.99),
     maxMs: Math.round(delays.at(-1) ?? 0),
     connectMs,
-    rssBeforeMiB: Math.round(before.rss / MiB),
-    rssAfterMiB: Math.round(after.rss / MiB),
-    heapUsedDeltaMiB: Math.round((after.heapUsed - before.heapUsed) / MiB)
+    rssBeforeMiB: before,
+    rssAfterMiB: after
   };
 }

@@ -1,52 +1,68 @@
-// `npm run bench`: generates a data set, starts Guildhall on it, drives it over loopback with
-// autocannon and prints requests/s, p50 and p99 per scenario, each also as a ratio to a floor (a
-// bare Fastify route returning 20 rows from the same SQLite file). Last comes an RSVP storm: many
-// members say "going" to one meeting at the same moment; the seat and waitlist counts afterwards
-// must be exact, or the bench fails. Then a vote storm: members fire more votes than their
-// budget at once; each must end with exactly their budget (scripts/bench/vote-storm.ts). Community
-// health (scripts/bench/health.ts): one more group with 50,000 members and 500 past meetings, the
-// rollup timed twice (first run over all history, then incremental), and its dashboard, gone-quiet
-// list and dashboard page driven as an organizer. `--json file` keeps the numbers.
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+// `npm run bench`: measures Guildhall as a user runs it. It takes a data set (`--data dir`, made
+// by `npm run bench:data`; without it, one is generated first), works on a copy of it, starts
+// `guildhall start` in its own process (WORKERS processes with `--nodes N` on PostgreSQL), drives
+// it over loopback with autocannon from this process and prints requests/s, p50 and p99 per
+// scenario, each also as a ratio to a floor: a bare Fastify route returning 20 rows from SQLite,
+// in a process of its own, measured in the same run. Then the RSVP storm (many members say
+// "going" to one meeting at the same moment: the seat and waitlist counts afterwards must be
+// exact, or the bench fails), the vote storm (members fire more votes than their budget at once),
+// the room fan-out (thousands of SSE streams) and the health dashboard. It reports the server's
+// start-up time and its memory: idle after start, after the load, and at its peak. `--json file`
+// keeps the numbers.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import Fastify from 'fastify';
-import pino from 'pino';
 import { loadConfig } from '../../src/config/config.ts';
 import { openDatabase } from '../../src/db/database.ts';
 import { migrateToLatest } from '../../src/db/migrate.ts';
-import { buildApp } from '../../src/http/app.ts';
-import { createJobQueue } from '../../src/jobs/create-job-queue.ts';
 import { createToken } from '../../src/services/token.service.ts';
-import { CITIES, generate, type GeneratedGroup, memberIds } from './generate.ts';
+import {
+  copySqliteDataSet,
+  dropPgDatabase,
+  groupsBySize,
+  makeDataSet,
+  type Manifest,
+  membersOf,
+  readManifest,
+  recreatePgDatabase,
+  withNextMeeting
+} from './data-set.ts';
+import { CITIES, type GeneratedGroup } from './generate.ts';
 import { prepareHealthBench } from './health.ts';
 import { roomFanout } from './room-fanout.ts';
 import { rsvpStorm } from './rsvp-storm.ts';
+import { startServer } from './server.ts';
 import { voteStorm } from './vote-storm.ts';
 
 const { values } = parseArgs({
   options: {
+    data: { type: 'string' },
+    database: { type: 'string', default: '' },
+    nodes: { type: 'string', default: '1' },
     groups: { type: 'string', default: '100000' },
-    memberships: { type: 'string', default: '1000000' },
+    members: { type: 'string', default: '1000000' },
     users: { type: 'string', default: '50000' },
     events: { type: 'string', default: '1000000' },
     seed: { type: 'string', default: '42' },
     duration: { type: 'string', default: '10' },
-    connections: { type: 'string', default: '16' },
+    connections: { type: 'string', default: '10' },
     'storm-requests': { type: 'string', default: '2000' },
     'storm-seats': { type: 'string', default: '100' },
     'vote-voters': { type: 'string', default: '1000' },
     'room-clients': { type: 'string', default: '2000' },
     'health-members': { type: 'string', default: '50000' },
     'health-meetings': { type: 'string', default: '500' },
-    'web-build': { type: 'string', default: 'build' },
-    database: { type: 'string', default: '' },
     json: { type: 'string' }
   }
 });
 const num = (v: string | undefined) => Number(v);
+const log = (line: string) => {
+  console.log(line);
+};
 
 interface Row {
   scenario: string;
@@ -76,7 +92,7 @@ async function measure(
       ? { requests: paths.map((p) => ({ method: 'GET' as const, path: p })) }
       : {})
   });
-  return {
+  const row = {
     scenario,
     requestsPerSecond: Math.round(result.requests.average),
     p50Ms: result.latency.p50,
@@ -84,187 +100,134 @@ async function measure(
     errors: result.errors,
     non2xx: result.non2xx
   };
+  log(
+    `  ${scenario}: ${row.requestsPerSecond} req/s, p50 ${row.p50Ms} ms, p99 ${row.p99Ms} ms${row.errors + row.non2xx > 0 ? `, ${row.errors + row.non2xx} errors` : ''}`
+  );
+  return row;
 }
 
-const dataDir = mkdtempSync(path.join(tmpdir(), 'guildhall-bench-'));
-const pgUrl = values.database;
+/** Starts the floor in its own process and gives back its URL and a way to stop it. */
+async function startFloor(file: string | null): Promise<{ url: string; stop: () => void }> {
+  const child = spawn(
+    process.execPath,
+    [path.join(import.meta.dirname, 'floor.ts'), ...(file ? [file] : [])],
+    { stdio: ['ignore', 'pipe', 'inherit'] }
+  );
+  const port = await new Promise<string>((resolve, reject) => {
+    child.stdout.once('data', (chunk: Buffer) => {
+      resolve(chunk.toString().trim());
+    });
+    child.once('exit', (code) => {
+      reject(new Error(`floor exited with ${String(code)}`));
+    });
+  });
+  process.once('exit', () => child.kill('SIGKILL')); // never outlives the bench
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stop: () => child.kill('SIGTERM')
+  };
+}
+
+// 1. The data set: a copy of `--data`, or a fresh one.
+const workDir = mkdtempSync(path.join(tmpdir(), 'guildhall-bench-'));
+const nodes = num(values.nodes);
+let manifest: Manifest;
+let runDatabase = '';
+if (values.data) {
+  manifest = readManifest(path.resolve(values.data));
+  if (manifest.dialect === 'postgres') {
+    if (!values.database)
+      throw new Error('this data set is on PostgreSQL: pass --database <its url>');
+    runDatabase = values.database.replace(/\/([^/?]+)(\?|$)/, '/$1_run$2');
+    log(`Copying the data set ${values.database.replace(/\/\/[^@]*@/, '//')} …`);
+    await recreatePgDatabase(runDatabase, values.database);
+  } else {
+    log(`Copying the data set in ${values.data} …`);
+    copySqliteDataSet(path.resolve(values.data), workDir);
+  }
+} else {
+  runDatabase = values.database;
+  if (runDatabase) await recreatePgDatabase(runDatabase);
+  const config = loadConfig({
+    DATA_DIR: workDir,
+    SECRET: 'b'.repeat(40),
+    LOG_LEVEL: 'silent',
+    ...(runDatabase ? { DATABASE_URL: runDatabase } : {})
+  });
+  const db = openDatabase({ dialect: config.dialect, databaseUrl: config.databaseUrl });
+  await migrateToLatest(db.kysely);
+  manifest = (
+    await makeDataSet(
+      db,
+      {
+        groups: num(values.groups),
+        memberships: num(values.members),
+        users: num(values.users),
+        events: num(values.events),
+        seed: num(values.seed),
+        healthMembers: num(values['health-members']),
+        healthMeetings: num(values['health-meetings'])
+      },
+      log
+    )
+  ).manifest;
+  await db.close();
+}
+if (manifest.day !== new Date().toISOString().slice(0, 10)) {
+  log(
+    `Note: the data set was made on ${manifest.day}; its meeting times are relative to that day, so fewer meetings are upcoming now.`
+  );
+}
+if (nodes > 1 && manifest.dialect !== 'postgres') {
+  throw new Error('--nodes above 1 needs a PostgreSQL data set (--database)');
+}
 const config = loadConfig({
-  DATA_DIR: dataDir,
+  DATA_DIR: workDir,
   SECRET: 'b'.repeat(40),
   LOG_LEVEL: 'silent',
-  ...(pgUrl ? { DATABASE_URL: pgUrl } : {})
+  ...(runDatabase ? { DATABASE_URL: runDatabase } : {})
 });
-const logger = pino({ level: 'silent' });
 const db = openDatabase({ dialect: config.dialect, databaseUrl: config.databaseUrl });
 await migrateToLatest(db.kysely);
 
-const options = {
-  groups: num(values.groups),
-  memberships: num(values.memberships),
-  users: num(values.users),
-  events: num(values.events),
-  seed: num(values.seed)
-};
-console.log(
-  `Generating ${options.groups} groups, ~${options.memberships} memberships, ${options.users} users, ${options.events} events on ${config.dialect}…`
-);
-let t0 = performance.now();
-const generated = await generate(db, {
-  ...options,
-  log: (line) => {
-    console.log(line);
-  }
-});
-const generateSeconds = (performance.now() - t0) / 1000;
-const { groupSlugs, rows: generatedRows } = generated;
-console.log(`Generated in ${generateSeconds.toFixed(1)} s.`);
-
-// Community health: one more group with a long history, then the rollup (first run: all
-// history of the whole instance; second run: incremental).
-const healthMembers = Math.min(num(values['health-members']), options.users);
-console.log(
-  `Health: a group with ${healthMembers} members and ${values['health-meetings']} past meetings, then the rollup twice…`
-);
-const health = await prepareHealthBench(db, {
-  members: healthMembers,
-  meetings: num(values['health-meetings']),
-  seed: options.seed,
-  log: (line) => {
-    console.log(line);
-  }
-});
-
-// The floor: the least any HTTP + SQLite stack can do for a list of 20 rows.
-const floorDb =
-  config.dialect === 'sqlite'
-    ? openDatabase({ dialect: 'sqlite', databaseUrl: config.databaseUrl })
-    : undefined;
-const floor = Fastify();
-const statement = floorDb?.sqlite?.prepare(
-  'select id, slug, name, city, member_count from groups order by id limit 20'
-);
-floor.get('/floor', () => statement?.all() ?? []);
-await floor.listen({ port: 0, host: '127.0.0.1' });
-const floorAddress = floor.server.address();
-const floorUrl = `http://127.0.0.1:${typeof floorAddress === 'object' && floorAddress ? floorAddress.port : 0}`;
-
-// The web pages come from the SvelteKit build (`npm run build`), mounted as `npm start` does.
-const webBuildDir = path.resolve(values['web-build']);
-const webHandler = path.join(webBuildDir, 'handler.js');
-const webBuiltAt = existsSync(webHandler) ? statSync(webHandler).mtime.toISOString() : null;
-
-t0 = performance.now();
-const queue = createJobQueue(db, { databaseUrl: config.databaseUrl, logger });
-const { app } = await buildApp({ config, db, queue, logger, webBuildDir });
-// The storm opens thousands of connections at once: a listen backlog that holds them all.
-await app.listen({ port: 0, host: '127.0.0.1', backlog: 4096 });
-const startupMs = Math.round(performance.now() - t0);
-const address = app.server.address();
-const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-
+// 2. What the scenarios request, read back from the data.
+const bySize = await groupsBySize(db);
+const publicGroups = bySize.filter((g) => g.visibility === 'public');
 // Meeting pages: the next published meeting of 50 public groups at log-spaced size ranks, from
 // the largest group to the smallest, taken in turn (anonymous visitors).
-const publicWithMeeting = generated.groups.filter(
-  (g): g is GeneratedGroup & { nextEventId: string } =>
-    g.visibility === 'public' && g.nextEventId !== null
-);
-const sample = [
+const ranks = [
   ...new Set(
     Array.from(
       { length: 50 },
-      (_, i) => Math.round(Math.pow(Math.max(1, publicWithMeeting.length), i / 49)) - 1
+      (_, i) => Math.round(Math.pow(Math.max(1, publicGroups.length), i / 49)) - 1
     )
   )
-]
-  .map((rank) => publicWithMeeting[rank])
-  .filter((g) => g !== undefined);
+];
+const sample: (GeneratedGroup & { nextEventId: string })[] = [];
+for (const rank of ranks) {
+  for (let r = rank; r < publicGroups.length; r++) {
+    const group = publicGroups[r];
+    if (!group) break;
+    const withNext = await withNextMeeting(db, group);
+    if (withNext.nextEventId !== null && !sample.some((s) => s.id === withNext.id)) {
+      sample.push({ ...withNext, nextEventId: withNext.nextEventId });
+      break;
+    }
+  }
+}
 const eventApiPaths = sample.map((g) => `/api/v1/events/${g.nextEventId}`);
 const eventPagePaths = sample.map((g) => `/groups/${g.slug}/events/${g.nextEventId}`);
+const groupApiPaths = sample.map((g) => `/api/v1/groups/${g.slug}`);
+const groupPagePaths = sample.map((g) => `/groups/${g.slug}`);
 
-/** Which HTML page can be measured: the meeting page, else the group page (labelled so). */
-async function htmlScenario(): Promise<{ label: string; paths: string[] } | null> {
-  if (!webBuiltAt || eventPagePaths.length === 0) return null;
-  const isPage = async (p: string) => {
-    const res = await fetch(`${base}${p}`);
-    await res.arrayBuffer();
-    return res.status === 200 && (res.headers.get('content-type') ?? '').startsWith('text/html');
-  };
-  if (await isPage(eventPagePaths[0] ?? '/')) {
-    return { label: 'event page (HTML)', paths: eventPagePaths };
-  }
-  const groupPages = sample.map((g) => `/groups/${g.slug}`);
-  if (await isPage(groupPages[0] ?? '/')) {
-    return { label: 'group page (HTML) — no event page in build', paths: groupPages };
-  }
-  return null;
-}
-
-const [, , munichLat, munichLng] = CITIES[0] ?? ['', '', 48.137, 11.575];
-const rows: Row[] = [];
-if (floorDb)
-  rows.push(await measure('floor: bare Fastify, 20 rows from SQLite', floorUrl, ['/floor']));
-rows.push(
-  await measure('group search: text + tag + 50 km radius', base, [
-    `/api/v1/groups?q=cloud&tags=kubernetes&lat=${munichLat}&lng=${munichLng}&radiusKm=50`
-  ])
-);
-rows.push(
-  await measure('group search: tag only, by members', base, [
-    '/api/v1/groups?tags=azure&sort=members'
-  ])
-);
-rows.push(
-  await measure('group page (JSON)', base, [`/api/v1/groups/${groupSlugs[5] ?? 'group-5'}`])
-);
-rows.push(await measure('event page (JSON)', base, eventApiPaths));
-const html = await htmlScenario();
-if (html) rows.push(await measure(html.label, base, html.paths));
-else console.log(`No web build in ${webBuildDir} (npm run build): no HTML page measured.`);
-rows.push(await measure('health check', base, ['/healthz']));
-
-// The health dashboard of the big group, as one of its organizers (read token).
-const healthLabel = `${health.group.members.toLocaleString('en')} members, ${health.group.meetings} meetings`;
-const asOrganizer = { authorization: `Bearer ${health.token}` };
-rows.push(
-  await measure(
-    `health dashboard (JSON): ${healthLabel}`,
-    base,
-    [health.paths.dashboard],
-    asOrganizer
-  )
-);
-rows.push(
-  await measure(`gone-quiet list (JSON): ${healthLabel}`, base, [health.paths.quiet], asOrganizer)
-);
-const healthPage = await fetch(`${base}${health.paths.page}`, { headers: asOrganizer });
-await healthPage.arrayBuffer();
-if (
-  healthPage.status === 200 &&
-  (healthPage.headers.get('content-type') ?? '').startsWith('text/html')
-) {
-  rows.push(
-    await measure(`health dashboard (HTML): ${healthLabel}`, base, [health.paths.page], asOrganizer)
-  );
-} else {
-  console.log(
-    `Health page ${health.paths.page} answered ${healthPage.status}${webBuiltAt ? '' : ' (no web build)'}: not measured.`
-  );
-}
-
-// The RSVP storm: a fresh meeting with `seats` seats in the largest public group; `requests`
-// distinct members, each with their own write token, say "going" all at once.
+// The storm group: the largest public group. Its members get write tokens before the server starts.
 const stormRequests = num(values['storm-requests']);
 const stormSeats = num(values['storm-seats']);
-const stormGroup = generated.groups
-  .filter((g) => g.visibility === 'public')
-  .reduce<GeneratedGroup | undefined>(
-    (a, g) => (!a || g.memberCount > a.memberCount ? g : a),
-    undefined
-  );
+const stormGroup = publicGroups[0];
 if (!stormGroup || stormGroup.memberCount < stormRequests) {
   throw new Error(`RSVP storm: no public group with ${stormRequests} members`);
 }
-const stormUsers = memberIds(stormGroup, options.users, stormRequests);
+const stormUsers = await membersOf(db, stormGroup, stormRequests);
 const secrets = await db.kysely.transaction().execute(async (trx) => {
   const made: string[] = [];
   for (const userId of stormUsers) {
@@ -276,9 +239,79 @@ const secrets = await db.kysely.transaction().execute(async (trx) => {
   }
   return made;
 });
+const health = manifest.health ? await prepareHealthBench(db, manifest.health, log) : null;
 
+// 3. The floor and the server, each in its own process.
+const floor = await startFloor(
+  manifest.dialect === 'sqlite' ? path.join(workDir, 'guildhall.db') : null
+);
+const webBuild = path.resolve('build', 'handler.js');
+const webBuiltAt = existsSync(webBuild) ? statSync(webBuild).mtime.toISOString() : null;
+if (!webBuiltAt) log('No web build (npm run build): pages are not measured.');
+log(`Starting guildhall (${nodes} app process${nodes > 1 ? 'es' : ''})…`);
+const server = await startServer({
+  DATA_DIR: workDir,
+  SECRET: 'b'.repeat(40),
+  ...(runDatabase ? { DATABASE_URL: runDatabase } : {}),
+  ...(nodes > 1 ? { WORKERS: String(nodes) } : {})
+});
+const base = server.base;
+await new Promise((r) => setTimeout(r, 3000)); // let start-up jobs settle before "idle"
+const idleRssMiB = server.rssMiB();
+log(`  up in ${server.startupMs} ms; idle RSS ${idleRssMiB} MiB`);
+
+// 4. Load.
+const [, , munichLat, munichLng] = CITIES[0] ?? ['', '', 48.137, 11.575];
+const rows: Row[] = [];
+rows.push(await measure('floor: bare Fastify, 20 rows from SQLite', floor.url, ['/floor']));
+const isHtml = async (p: string) => {
+  const res = await fetch(`${base}${p}`);
+  await res.arrayBuffer();
+  return res.status === 200 && (res.headers.get('content-type') ?? '').startsWith('text/html');
+};
+if (webBuiltAt && (await isHtml('/'))) rows.push(await measure('home page (HTML)', base, ['/']));
+rows.push(
+  await measure('group search: text + tag + 50 km radius', base, [
+    `/api/v1/groups?q=cloud&tags=kubernetes&lat=${munichLat}&lng=${munichLng}&radiusKm=50`
+  ])
+);
+rows.push(
+  await measure('group search: tag only, by members', base, [
+    '/api/v1/groups?tags=azure&sort=members'
+  ])
+);
+rows.push(await measure('group page (JSON)', base, groupApiPaths));
+if (webBuiltAt && (await isHtml(groupPagePaths[0] ?? '/'))) {
+  rows.push(await measure('group page (HTML)', base, groupPagePaths));
+}
+rows.push(await measure('event page (JSON)', base, eventApiPaths));
+if (webBuiltAt && (await isHtml(eventPagePaths[0] ?? '/'))) {
+  rows.push(await measure('event page (HTML)', base, eventPagePaths));
+}
+rows.push(await measure('health check', base, ['/healthz']));
+
+if (health) {
+  const label = `${health.group.members.toLocaleString('en')} members, ${health.group.meetings} meetings`;
+  const asOrganizer = { authorization: `Bearer ${health.token}` };
+  rows.push(
+    await measure(`health dashboard (JSON): ${label}`, base, [health.paths.dashboard], asOrganizer)
+  );
+  rows.push(
+    await measure(`gone-quiet list (JSON): ${label}`, base, [health.paths.quiet], asOrganizer)
+  );
+  const page = await fetch(`${base}${health.paths.page}`, { headers: asOrganizer });
+  await page.arrayBuffer();
+  if (page.status === 200 && (page.headers.get('content-type') ?? '').startsWith('text/html')) {
+    rows.push(
+      await measure(`health dashboard (HTML): ${label}`, base, [health.paths.page], asOrganizer)
+    );
+  }
+}
+
+// The RSVP storm: a fresh meeting with `seats` seats in the largest public group; `requests`
+// distinct members, each with their own write token, say "going" all at once.
+log('RSVP storm…');
 const storm = await rsvpStorm(db, base, stormGroup, secrets, stormSeats);
-const stormExact = storm.exact;
 const waiting = stormRequests - stormSeats;
 rows.push({
   scenario: `RSVP storm: ${stormRequests} at once for ${stormSeats} seats`,
@@ -291,12 +324,8 @@ rows.push({
 
 // The vote storm: the first `vote-voters` of the same members each fire 5 votes at once with a
 // budget of 3.
+log('Vote storm…');
 const votes = await voteStorm(db, base, stormGroup, secrets.slice(0, num(values['vote-voters'])));
-
-// The room fan-out: thousands of streams watch one live room while members answer its poll.
-const fanout = await roomFanout(db, base, stormGroup, stormUsers.slice(0, 21), {
-  clients: num(values['room-clients'])
-});
 rows.push({
   scenario: `vote storm: ${votes.voters} members × ${votes.attempts} votes at once, budget ${votes.budget}`,
   requestsPerSecond: Math.round((votes.voters * votes.attempts) / (votes.totalMs / 1000)),
@@ -306,6 +335,12 @@ rows.push({
   non2xx: 0
 });
 
+// The room fan-out: thousands of streams watch one live room while members answer its poll.
+log('Room fan-out…');
+const fanout = await roomFanout(db, base, stormGroup, stormUsers.slice(0, 21), {
+  clients: num(values['room-clients']),
+  serverRssMiB: () => server.rssMiB()
+});
 rows.push({
   scenario: `room fan-out: one vote to ${fanout.connected} SSE clients (req/s: deliveries/s at p50)`,
   requestsPerSecond: Math.round(fanout.connected / (Math.max(1, fanout.p50Ms) / 1000)),
@@ -315,10 +350,15 @@ rows.push({
   non2xx: 0
 });
 
-const rss = Math.round(process.memoryUsage().rss / 1024 / 1024);
-const floorRow = rows.find((r) => r.scenario.startsWith('floor'));
+await new Promise((r) => setTimeout(r, 3000));
+const afterRssMiB = server.rssMiB();
+const peakRssMiB = server.peakRssMiB();
+
+// 5. Report.
+const floorRow = rows[0];
+const g = manifest.rows;
 console.log(
-  `\nGuildhall benchmark — ${config.dialect}, ${options.groups} groups, ${generatedRows.memberships} memberships, ${generatedRows.events} events, ${generatedRows.rsvps} RSVPs; ${values.connections} connections × ${values.duration} s`
+  `\nGuildhall benchmark — ${manifest.dialect}${nodes > 1 ? ` with ${nodes} app processes` : ''}: ${manifest.options.groups.toLocaleString('en')} groups, ${(g.memberships ?? 0).toLocaleString('en')} memberships, ${(g.users ?? 0).toLocaleString('en')} people, ${(g.events ?? 0).toLocaleString('en')} meetings, ${(g.rsvps ?? 0).toLocaleString('en')} RSVPs; ${values.connections} connections × ${values.duration} s`
 );
 console.table(
   rows.map((r) => ({
@@ -333,13 +373,13 @@ console.table(
   }))
 );
 console.log(
-  `Event pages: the next meeting of ${sample.length} public groups (sizes ${sample.at(-1)?.memberCount ?? 0}–${sample[0]?.memberCount ?? 0} members), in turn, as an anonymous visitor.${webBuiltAt ? ` Web build ${webBuiltAt}.` : ''}`
+  `Group and event pages: the next meeting of ${sample.length} public groups (sizes ${sample.at(-1)?.memberCount ?? 0}–${sample[0]?.memberCount ?? 0} members), in turn, as an anonymous visitor.${webBuiltAt ? ` Web build ${webBuiltAt}.` : ''}`
 );
 console.log(
   `RSVP storm: ${stormRequests} members of ${stormGroup.slug} (${stormGroup.memberCount} members), one PUT each, all in flight at once; done in ${storm.totalMs} ms (slowest ${storm.maxMs} ms).\n` +
     `  afterwards: going ${storm.going}, waitlisted ${storm.waitlisted} (queue ${storm.waitlistQueue.first}–${storm.waitlistQueue.last}, ${storm.waitlistQueue.distinct} distinct), not going ${storm.notGoing}, errors ${storm.errors}; ` +
     `event row: ${storm.goingSeats} seats taken, ${storm.waitlistCount} waiting; answers told ${storm.toldGoing} going, ${storm.toldWaitlisted} waitlisted — ` +
-    (stormExact
+    (storm.exact
       ? 'exact'
       : `NOT EXACT (expected ${stormSeats} going, ${waiting} waitlisted, 0 errors)`)
 );
@@ -351,52 +391,38 @@ console.log(
 console.log(
   `Room fan-out: ${fanout.connected} of ${fanout.clients} Server-Sent Event streams on one meeting room (connected in ${fanout.connectMs} ms, clients in a child process); ${fanout.votes} members answered its live poll one after another.\n` +
     `  delay from sending a vote to its arrival at each stream: p50 ${fanout.p50Ms} ms, p99 ${fanout.p99Ms} ms, max ${fanout.maxMs} ms over ${fanout.deliveries} deliveries, ${fanout.lost} lost; ` +
-    `server memory ${fanout.rssBeforeMiB} → ${fanout.rssAfterMiB} MiB RSS, heap +${fanout.heapUsedDeltaMiB} MiB with the streams open`
+    `server memory ${fanout.rssBeforeMiB} → ${fanout.rssAfterMiB} MiB RSS with the streams open`
 );
+if (health) {
+  console.log(
+    `Health: ${health.group.slug} with ${health.group.members} members and ${health.group.meetings} past meetings; first rollup (made with the data set, all history) ${health.firstRollupMs} ms, ` +
+      `incremental rollup ${health.secondRollupMs} ms (${health.secondRollup.members} member rows); the group's aggregates: ${health.aggregates.signals} signal rows, ${health.aggregates.members} members (${health.aggregates.quiet} gone quiet).`
+  );
+}
 console.log(
-  `Health: ${health.group.slug} with ${health.group.members} members and ${health.group.meetings} past meetings over ten years, generated in ${health.group.seconds.toFixed(1)} s ` +
-    `(${Object.entries(health.group.rows)
-      .map(([table, n]) => `${n} ${table}`)
-      .join(', ')}).\n` +
-    `  rollup: first run (all history, all ${options.groups + 1} groups) ${health.firstRollupMs} ms (${health.firstRollup.signals} signal rows, ${health.firstRollup.meetings} meetings, ${health.firstRollup.members} member rows); ` +
-    `second run (incremental from ${health.secondRollup.from}) ${health.secondRollupMs} ms (${health.secondRollup.members} member rows).\n` +
-    `  the group's aggregates: ${health.aggregates.signals} signal rows, ${health.aggregates.days} days, ${health.aggregates.meetings} meetings, ${health.aggregates.members} members (${health.aggregates.quiet} gone quiet). Requests as an organizer with a read token.`
-);
-console.log(
-  `generation ${generateSeconds.toFixed(1)} s, start-up ${startupMs} ms (app build + listen), peak RSS ${rss} MiB (one process: generator, floor and app)`
+  `Server: start-up ${server.startupMs} ms (process start, migrations check, app build, listen); RSS idle ${idleRssMiB} MiB, after the load ${afterRssMiB} MiB, peak ${peakRssMiB} MiB. Data set made in ${manifest.totalSeconds} s.`
 );
 if (values.json) {
   writeFileSync(
     values.json,
     JSON.stringify(
       {
-        dialect: config.dialect,
-        options: {
-          ...options,
-          connections: num(values.connections),
-          duration: num(values.duration)
-        },
-        generated: {
-          rows: generatedRows,
-          seconds: generated.seconds,
-          totalSeconds: generateSeconds
-        },
+        dialect: manifest.dialect,
+        nodes,
+        dataSet: manifest,
+        connections: num(values.connections),
+        duration: num(values.duration),
         webBuiltAt,
-        startupMs,
-        rssMiB: rss,
+        startupMs: server.startupMs,
+        rssMiB: { idle: idleRssMiB, afterLoad: afterRssMiB, peak: peakRssMiB },
         rows,
-        storm: { ...storm, exact: stormExact },
+        storm,
         voteStorm: votes,
         roomFanout: fanout,
-        health: {
+        health: health && {
           slug: health.group.slug,
-          members: health.group.members,
-          meetings: health.group.meetings,
-          rows: health.group.rows,
-          generateSeconds: health.group.seconds,
           firstRollupMs: health.firstRollupMs,
           secondRollupMs: health.secondRollupMs,
-          firstRollup: health.firstRollup,
           secondRollup: health.secondRollup,
           aggregates: health.aggregates
         }
@@ -408,13 +434,12 @@ if (values.json) {
   console.log(`JSON written to ${values.json}`);
 }
 
-await app.close();
-await floor.close();
-await queue.stop();
+await server.stop();
+floor.stop();
 await db.close();
-await floorDb?.close();
-rmSync(dataDir, { recursive: true, force: true });
-if (!stormExact) {
+if (values.data && runDatabase) await dropPgDatabase(runDatabase);
+rmSync(workDir, { recursive: true, force: true });
+if (!storm.exact) {
   console.error('RSVP storm: counts are not exact — failing the bench.');
   process.exitCode = 1;
 }

@@ -67,6 +67,14 @@ export async function voteStorm(
       }))
     )
     .execute();
+  // A group has one open round at a time: the data set's own round (practice groups vote before
+  // their next meeting) makes way for the storm's.
+  await db.kysely
+    .updateTable('voting_rounds')
+    .set({ status: 'closed', closed_at: stamp })
+    .where('group_id', '=', group.id)
+    .where('status', '=', 'open')
+    .execute();
   const round = await openRound(db, { groupId: group.id, eventId, openedBy: null });
 
   const body = JSON.stringify({ count: 1 });
