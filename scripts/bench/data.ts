@@ -10,7 +10,14 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../../src/config/config.ts';
 import { openDatabase } from '../../src/db/database.ts';
 import { migrateToLatest } from '../../src/db/migrate.ts';
-import { makeDataSet, MANIFEST, recreatePgDatabase, writeManifest } from './data-set.ts';
+import {
+  makeDataSet,
+  MANIFEST,
+  readManifest,
+  recreatePgDatabase,
+  writeManifest
+} from './data-set.ts';
+import { generateHealthData } from './health.ts';
 
 const { values } = parseArgs({
   options: {
@@ -23,6 +30,7 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '42' },
     'health-members': { type: 'string', default: '50000' },
     'health-meetings': { type: 'string', default: '500' },
+    'add-health': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' }
   }
 });
@@ -36,7 +44,8 @@ tags, memberships, venues, series, past and upcoming meetings with RSVPs and che
 open voting rounds with votes, polls with answers, board posts, and one group with a long history
 for the health dashboard (its first rollup included). --out holds the SQLite file (replaced if it
 exists) and ${MANIFEST}; with --database the data goes into that PostgreSQL database (dropped and
-created afresh) and --out keeps only ${MANIFEST}.`);
+created afresh) and --out keeps only ${MANIFEST}. --add-health adds the health group (and its
+first rollup) to a data set made with --health-members 0.`);
   process.exit(0);
 }
 
@@ -60,6 +69,36 @@ const options = {
 
 const out = path.resolve(values.out);
 mkdirSync(out, { recursive: true });
+if (values['add-health']) {
+  const manifest = readManifest(out);
+  if (manifest.health) throw new Error(`${out} already has its health group`);
+  const config = loadConfig({
+    DATA_DIR: out,
+    SECRET: 'b'.repeat(40),
+    LOG_LEVEL: 'silent',
+    ...(values.database ? { DATABASE_URL: values.database } : {})
+  });
+  const db = openDatabase({ dialect: config.dialect, databaseUrl: config.databaseUrl });
+  const members = Math.min(options.healthMembers, manifest.options.users);
+  manifest.health = await generateHealthData(db, {
+    members,
+    meetings: options.healthMeetings,
+    seed: manifest.options.seed,
+    log: (line) => {
+      console.log(line);
+    }
+  });
+  manifest.options = {
+    ...manifest.options,
+    healthMembers: members,
+    healthMeetings: options.healthMeetings
+  };
+  db.sqlite?.pragma('wal_checkpoint(TRUNCATE)');
+  await db.close();
+  writeManifest(out, manifest);
+  console.log(`Health group added to ${out}.`);
+  process.exit(0);
+}
 if (values.database) {
   await recreatePgDatabase(values.database);
 } else {
