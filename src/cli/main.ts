@@ -1,9 +1,11 @@
+import cluster from 'node:cluster';
 import { parseArgs } from 'node:util';
 import { ConfigError, type Config, loadConfig } from '../config/config.ts';
 import { upsertVerifiedAccount } from '../services/account.service.ts';
 import { createAuth } from '../services/auth.ts';
 import { openDatabase } from '../db/database.ts';
 import { backupDatabase } from './backup.ts';
+import { runCluster } from './cluster.ts';
 import { seedDemo } from './demo.ts';
 import { closeOnSignals, createLogger, openMigrated, startGuildhall } from './start.ts';
 import { createJobQueue } from '../jobs/create-job-queue.ts';
@@ -13,7 +15,8 @@ const HELP = `guildhall — a home for technical communities
 Usage: guildhall <command> [options]
 
 Commands:
-  start                     migrate the database, then serve (API, pages, jobs) on PORT
+  start                     migrate the database, then serve (API, pages, jobs) on PORT;
+                            with WORKERS=N (PostgreSQL only) N app processes share PORT
   migrate                   bring the database schema up to date and exit
   create-admin --email E --name N [--password P]
                             create (or promote) a verified instance admin; the password may
@@ -57,11 +60,18 @@ async function main(argv: string[]): Promise<number> {
     }
     throw error;
   }
-  const logger = createLogger(config);
+  // Workers of a cluster log which one they are; pino adds the pid anyway.
+  const logger = cluster.isWorker
+    ? createLogger(config).child({ worker: cluster.worker?.id })
+    : createLogger(config);
 
   switch (command) {
     case 'start':
     case 'demo': {
+      if (command === 'start' && cluster.isPrimary && config.workers > 1) {
+        await runCluster(config, logger);
+        return -1; // the workers serve; the primary lives until shutdown
+      }
       if (command === 'demo') {
         const db = await openMigrated(config, logger);
         const logins = await seedDemo(config, db, logger);

@@ -60,7 +60,11 @@ export interface Running {
 export async function startGuildhall(
   config: Config,
   logger: Logger,
-  options: { limits?: Partial<Limits> } = {}
+  options: {
+    limits?: Partial<Limits>;
+    /** Where the web build is (default ./build); `false` serves the API only (tests). */
+    webBuildDir?: string | false;
+  } = {}
 ): Promise<Running> {
   const db = await openMigrated(config, logger);
   const queue = createJobQueue(db, { databaseUrl: config.databaseUrl, logger });
@@ -113,13 +117,16 @@ export async function startGuildhall(
     queue,
     logger,
     realtime,
+    ...(options.webBuildDir === undefined ? {} : { webBuildDir: options.webBuildDir }),
     limits: {
       ...(config.logInLimit ? { logIn: config.logInLimit } : {}),
       ...(config.recoveryLimit ? { recovery: config.recoveryLimit } : {}),
       ...options.limits
     }
   });
-  await app.listen({ port: config.port, host: config.host });
+  // A backlog that holds a burst of new connections (everyone RSVPs when the mail goes out)
+  // instead of resetting them; the kernel caps it at net.core.somaxconn.
+  await app.listen({ port: config.port, host: config.host, backlog: 4096 });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://localhost:${port}`;
@@ -143,13 +150,23 @@ export async function startGuildhall(
   };
 }
 
-/** Closes `running` on SIGTERM or SIGINT, then exits; a second signal exits at once. */
+/** What a cluster primary sends a worker to make it shut down gracefully (see cluster.ts). */
+export const SHUTDOWN_MESSAGE = 'guildhall:shutdown';
+
+/**
+ * Closes `running` on SIGTERM or SIGINT — or, in a cluster worker, when the primary sends
+ * `SHUTDOWN_MESSAGE` — then exits; a second signal exits at once.
+ */
 export function closeOnSignals(running: Running, logger: Logger): void {
   let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
-    if (stopping) process.exit(1);
+  const stop = (reason: NodeJS.Signals | 'primary') => {
+    if (stopping) {
+      // The primary's request may follow the terminal's SIGINT to the whole process group.
+      if (reason !== 'primary') process.exit(1);
+      return;
+    }
     stopping = true;
-    logger.info({ signal }, 'shutting down: finishing requests in flight');
+    logger.info({ signal: reason }, 'shutting down: finishing requests in flight');
     running.close().then(
       () => {
         logger.info('stopped');
@@ -161,6 +178,9 @@ export function closeOnSignals(running: Running, logger: Logger): void {
       }
     );
   };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('message', (message) => {
+    if (message === SHUTDOWN_MESSAGE) stop('primary');
+  });
 }

@@ -83,6 +83,30 @@ describe('configuration', () => {
     }
   });
 
+  it('runs one app process by default, several on PostgreSQL, and refuses several on SQLite', () => {
+    expect(loadConfig({ DATA_DIR: fresh() }).workers).toBe(1);
+    const pg = { DATA_DIR: fresh(), DATABASE_URL: 'postgres://guild@db:5432/guildhall' };
+    expect(loadConfig({ ...pg, WORKERS: '4' }).workers).toBe(4);
+    expect(loadConfig({ DATA_DIR: fresh(), WORKERS: '1' }).workers).toBe(1);
+    expect(() => loadConfig({ DATA_DIR: fresh(), WORKERS: '2' })).toThrow(
+      /WORKERS: must be 1 with SQLite.*postgres:\/\//
+    );
+    for (const bad of ['0', '-1', '1.5', 'two', '65']) {
+      expect(() => loadConfig({ ...pg, WORKERS: bad }), bad).toThrow(
+        /WORKERS: must be a whole number between 1 and 64/
+      );
+    }
+  });
+
+  it('takes a metrics token of at least 32 characters, and none by default', () => {
+    expect(loadConfig({ DATA_DIR: fresh() }).metricsToken).toBeUndefined();
+    const token = 'm'.repeat(32);
+    expect(loadConfig({ DATA_DIR: fresh(), METRICS_TOKEN: token }).metricsToken).toBe(token);
+    expect(() => loadConfig({ DATA_DIR: fresh(), METRICS_TOKEN: 'short' })).toThrow(
+      /METRICS_TOKEN: must be at least 32 characters/
+    );
+  });
+
   it('names every bad variable in one error', () => {
     let error: unknown;
     try {

@@ -38,6 +38,17 @@ export interface Config {
    * Everything else private stays refused. Empty by default.
    */
   outboundAllow: string[];
+  /**
+   * App processes `guildhall start` runs (`WORKERS=4`): more than one forks that many workers that
+   * share PORT (node:cluster). PostgreSQL only — on SQLite realtime lives in one process and the
+   * database has one writer. Default 1.
+   */
+  workers: number;
+  /**
+   * Bearer token Prometheus must send for /metrics (METRICS_TOKEN). Unset: only loopback and
+   * private-network addresses may read /metrics.
+   */
+  metricsToken: string | undefined;
 }
 
 /** One message per bad environment variable. */
@@ -56,6 +67,9 @@ const portOk = (entry: string) => {
   const port = Number(entry.trim().slice(entry.trim().lastIndexOf(':') + 1));
   return port >= 1 && port <= 65535;
 };
+
+/** More app processes than this on one machine only adds database connections, not throughput. */
+const MAX_WORKERS = 64;
 
 const env = z.object({
   DATABASE_URL: z
@@ -125,6 +139,19 @@ const env = z.object({
       message:
         'must be comma-separated host:port pairs, such as hooks.internal:8443,127.0.0.1:9000 (leave unset to allow no private addresses)'
     })
+    .optional(),
+  METRICS_TOKEN: z
+    .string()
+    .trim()
+    .min(32, {
+      message: 'must be at least 32 characters (leave unset to allow private addresses only)'
+    })
+    .optional(),
+  WORKERS: z.coerce
+    .number({ message: `must be a whole number between 1 and ${MAX_WORKERS}` })
+    .int({ message: `must be a whole number between 1 and ${MAX_WORKERS}` })
+    .min(1, { message: `must be a whole number between 1 and ${MAX_WORKERS}` })
+    .max(MAX_WORKERS, { message: `must be a whole number between 1 and ${MAX_WORKERS}` })
     .optional()
 });
 
@@ -154,6 +181,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   } else if (e.DATABASE_URL) {
     databaseUrl = path.resolve(e.DATABASE_URL.replace(/^(sqlite|file):(\/\/)?/, ''));
   }
+  const workers = e.WORKERS ?? 1;
+  if (workers > 1 && dialect === 'sqlite') {
+    throw new ConfigError([
+      'WORKERS: must be 1 with SQLite (one process owns the database file and its live updates); set DATABASE_URL to a postgres:// URL to run several app processes'
+    ]);
+  }
   mkdirSync(dataDir, { recursive: true });
   return {
     dialect,
@@ -169,7 +202,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     trustProxy: e.TRUST_PROXY === 'true',
     logInLimit: e.LOG_IN_LIMIT ? parseLimit(e.LOG_IN_LIMIT) : undefined,
     recoveryLimit: e.RECOVERY_LIMIT ? parseLimit(e.RECOVERY_LIMIT) : undefined,
-    outboundAllow: e.OUTBOUND_ALLOW ? e.OUTBOUND_ALLOW.split(',').map((v) => v.trim()) : []
+    outboundAllow: e.OUTBOUND_ALLOW ? e.OUTBOUND_ALLOW.split(',').map((v) => v.trim()) : [],
+    workers,
+    metricsToken: e.METRICS_TOKEN
   };
 }
 

@@ -4,6 +4,13 @@ export interface EnqueueOptions {
   runAt?: Date;
   /** Attempts before the job is given up (state `failed`); default 5. */
   maxAttempts?: number;
+  /**
+   * Makes enqueueing idempotent across app nodes: while a job of this queue with the same key is
+   * stored (waiting, running, or finished but not yet deleted), another one is silently dropped.
+   * Work that several nodes may enqueue — a periodic sweep, a meeting's reminder — gives the same
+   * key for the same work. The SQLite queue, whose process is the only one enqueueing, ignores it.
+   */
+  key?: string;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { type JobResult, PgBoss, type QueueOptions } from 'pg-boss';
 import pino, { type Logger } from 'pino';
@@ -30,6 +31,21 @@ export interface PgBossJobQueueOptions {
   superviseIntervalSeconds?: number;
 }
 
+/**
+ * The job id for an idempotency key: a UUID (version 8, name-based) derived from the queue and
+ * the key, so every node computes the same id and pg-boss keeps only the first job.
+ *
+ * @example
+ * jobIdForKey('polls', 'slot:29000000') === jobIdForKey('polls', 'slot:29000000'); // true
+ */
+export function jobIdForKey(queue: string, key: string): string {
+  const bytes = createHash('sha256').update(`${queue}\n${key}`).digest().subarray(0, 16);
+  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x80;
+  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
 /** pg-boss stores objects; every payload travels wrapped so that any JSON value fits. */
 interface Envelope {
   payload: unknown;
@@ -49,6 +65,8 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]*$/;
  * - A worker that dies mid-job leaves it active; after `expireInSeconds` pg-boss's supervisor
  *   retries it.
  * - pg-boss starts lazily on the first `enqueue` or on `start()`; workers run only after `start()`.
+ * - `key` becomes the job id (`jobIdForKey`): pg-boss drops a job whose id is taken, so nodes that
+ *   enqueue the same keyed work create one job, which one worker of one node runs.
  * - `idle()` counts the jobs of known queues that are active or due directly in pg-boss's `job`
  *   table: the counts `getQueueStats()`/`getQueue()` return are a monitor cache (even a forced
  *   refresh may be a minute old), too stale to wait on.
@@ -114,7 +132,9 @@ export class PgBossJobQueue implements JobQueue {
     await this.#boss.send(queue, envelope, {
       ...this.#queueOptions,
       retryLimit: maxAttempts - 1,
-      ...(options.runAt ? { startAfter: options.runAt } : {})
+      ...(options.runAt ? { startAfter: options.runAt } : {}),
+      // pg-boss inserts with ON CONFLICT DO NOTHING: a second job with this id is dropped.
+      ...(options.key === undefined ? {} : { id: jobIdForKey(queue, options.key) })
     });
     this.#knownQueues.add(queue);
   }

@@ -56,6 +56,8 @@ const PRUNE_EVERY_MS = 60 * 60 * 1000;
  * - A job whose lock lapsed (its worker crashed) is claimed again; if that crashed attempt was its
  *   last, it is marked `failed` instead.
  * - `done` jobs are deleted after `retentionMs`; `failed` ones stay for inspection.
+ * - `key` (idempotent enqueue across nodes) is ignored: with SQLite one process enqueues everything,
+ *   and its own enqueues are not repeated by another node.
  * - Jobs of queues without a handler in this process stay `queued`: another process may handle
  *   them. `idle()` only looks at queues this instance enqueued to or works on.
  *

@@ -261,18 +261,31 @@ async function announced(queue: JobQueue, meeting: Meeting): Promise<void> {
   await scheduleReminder(queue, meeting);
 }
 
-async function enqueueMail(queue: JobQueue, job: MeetingMailJob, runAt?: Date): Promise<void> {
-  await queue.enqueue(MEETING_MAIL_QUEUE, job, runAt ? { runAt } : {});
+async function enqueueMail(
+  queue: JobQueue,
+  job: MeetingMailJob,
+  runAt?: Date,
+  key?: string
+): Promise<void> {
+  await queue.enqueue(MEETING_MAIL_QUEUE, job, {
+    ...(runAt ? { runAt } : {}),
+    ...(key ? { key } : {})
+  });
 }
 
-/** The reminder job runs 24 hours before the start; it checks the start is still the same. */
+/**
+ * The reminder job runs 24 hours before the start; it checks the start is still the same. Keyed by
+ * meeting and start, so a meeting unpublished and published again, or moved away and back, queues
+ * one reminder for that start, not two (on PostgreSQL, where jobs carry keys).
+ */
 async function scheduleReminder(queue: JobQueue, meeting: Meeting): Promise<void> {
   const runAt = new Date(meeting.startsAt.getTime() - 24 * 3600_000);
   if (runAt.getTime() <= Date.now()) return;
   await enqueueMail(
     queue,
     { kind: 'remind', eventId: meeting.id, startsAt: meeting.startsAt.toISOString() },
-    runAt
+    runAt,
+    `remind:${meeting.id}:${meeting.startsAt.toISOString()}`
   );
 }
 
