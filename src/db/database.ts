@@ -1,9 +1,19 @@
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, type LogEvent, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
+
+/** One SQL statement that ran (or failed), as query observers see it. */
+export interface ExecutedQuery {
+  sql: string;
+  durationMs: number;
+  failed: boolean;
+}
+
+/** Called after every SQL statement of a database, transactions and their BEGIN/COMMIT included. */
+export type QueryObserver = (query: ExecutedQuery) => void;
 
 /** An open database: the Kysely handle, which dialect it speaks, and how to close it. */
 export interface Db {
@@ -11,6 +21,16 @@ export interface Db {
   dialect: Dialect;
   /** The raw better-sqlite3 handle on SQLite (for online backup); undefined on PostgreSQL. */
   sqlite: SQLite.Database | undefined;
+  /**
+   * The connection pool on PostgreSQL (its sizes are metrics); undefined on SQLite. Optional so
+   * that a `Db` put together by hand (e.g. around a transaction) stays one.
+   */
+  pool?: pg.Pool | undefined;
+  /**
+   * Calls `observer` after every statement until the returned function is called. Costs nothing
+   * while nobody observes. Optional for the same reason as `pool`.
+   */
+  observeQueries?: (observer: QueryObserver) => () => void;
   close(): Promise<void>;
 }
 
@@ -20,6 +40,7 @@ export interface Db {
  *
  * @example
  * const db = openDatabase({ dialect: 'sqlite', databaseUrl: ':memory:' });
+ * const stop = db.observeQueries?.((q) => console.log(q.sql));
  * await db.close();
  */
 export function openDatabase(options: {
@@ -27,16 +48,52 @@ export function openDatabase(options: {
   databaseUrl: string;
   poolSize?: number;
 }): Db {
+  const observers = new Set<QueryObserver>();
+  const observeQueries = (observer: QueryObserver): (() => void) => {
+    observers.add(observer);
+    return () => {
+      observers.delete(observer);
+    };
+  };
+  // Kysely's log hook sees every statement, also those inside transactions and on connections
+  // taken with `kysely.connection()`; with no observer it returns at once.
+  const log = (event: LogEvent): void => {
+    if (observers.size === 0) return;
+    const query: ExecutedQuery = {
+      sql: event.query.sql,
+      durationMs: event.queryDurationMillis,
+      failed: event.level === 'error'
+    };
+    for (const observer of observers) observer(query);
+  };
+
   if (options.dialect === 'sqlite') {
     const sqlite = new SQLite(options.databaseUrl);
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = FULL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
-    const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-    return { kysely, dialect: 'sqlite', sqlite, close: () => kysely.destroy() };
+    const kysely = new Kysely<Database>({
+      dialect: new SqliteDialect({ database: sqlite }),
+      log
+    });
+    return {
+      kysely,
+      dialect: 'sqlite',
+      sqlite,
+      pool: undefined,
+      observeQueries,
+      close: () => kysely.destroy()
+    };
   }
   const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
-  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { kysely, dialect: 'postgres', sqlite: undefined, close: () => kysely.destroy() };
+  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log });
+  return {
+    kysely,
+    dialect: 'postgres',
+    sqlite: undefined,
+    pool,
+    observeQueries,
+    close: () => kysely.destroy()
+  };
 }

@@ -5,7 +5,6 @@ import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
-import scalar from '@scalar/fastify-api-reference';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import {
   jsonSchemaTransform,
@@ -19,6 +18,7 @@ import type { Db } from '../db/database.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import { createRealtime, type Realtime } from '../jobs/realtime.ts';
 import { createAuth } from '../services/auth.ts';
+import { registerApiDocs } from './api-docs.ts';
 import { registerCaller } from './caller.ts';
 import { type AppContext, DEFAULT_LIMITS, type Limits } from './context.ts';
 import { registerErrorHandling } from './error-handler.ts';
@@ -148,7 +148,7 @@ export async function buildApp(
   });
 
   await app.register(healthRoutes, context);
-  await registerMetrics(app, context);
+  await registerMetrics(app, context, { token: config.metricsToken });
   await app.register(
     async (api) => {
       api.removeContentTypeParser('text/plain'); // the API speaks JSON only: anything else is a 415
@@ -160,10 +160,7 @@ export async function buildApp(
     },
     { prefix: '/api/v1' }
   );
-  await app.register(scalar, {
-    routePrefix: '/api/docs',
-    configuration: { url: '/api/v1/openapi.json', title: 'Guildhall API' }
-  });
+  registerApiDocs(app);
   app.all('/api/*', { schema: { hide: true } }, () => {
     throw new Problem('not-found');
   });
@@ -171,7 +168,7 @@ export async function buildApp(
   const buildDir = deps.webBuildDir ?? path.resolve('build');
   if (buildDir !== false && existsSync(path.join(buildDir, 'handler.js'))) {
     const { mountWeb } = await import('./web-mount.ts');
-    await mountWeb(app, { internalToken, buildDir, realtime });
+    await mountWeb(app, { internalToken, buildDir });
   }
 
   return { app, context };

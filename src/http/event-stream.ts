@@ -1,7 +1,38 @@
 // Server-Sent Event streams: the response head, a heartbeat, and ending every open stream when
-// the server closes (else closing would wait on them).
+// the server closes (else closing would wait on them). Also what `/metrics` reads: how many
+// streams a server has open, and which requests became streams.
 import type { ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
+/**
+ * Open streams per server. Route plugins are encapsulated instances of one app; `app.server` is
+ * the one thing they share (also when the app never listens), so it keys the count of the app.
+ */
+const openByServer = new WeakMap<object, { count: number }>();
+
+/** Requests that were turned into event streams (their duration is the stream's lifetime). */
+const streamRequests = new WeakSet<FastifyRequest>();
+
+/**
+ * How many event streams `app` (or any plugin of it) has open right now.
+ *
+ * @example
+ * new Gauge({ name: 'guildhall_sse_clients', help: '…', collect() { this.set(openEventStreams(app)); } });
+ */
+export function openEventStreams(app: FastifyInstance): number {
+  return openByServer.get(app.server)?.count ?? 0;
+}
+
+/**
+ * Whether `request` was answered with an event stream, so request-latency metrics can leave out
+ * responses that last as long as the client stays.
+ *
+ * @example
+ * if (!isEventStream(request)) histogram.observe(labels, reply.elapsedTime / 1000);
+ */
+export function isEventStream(request: FastifyRequest): boolean {
+  return streamRequests.has(request);
+}
 
 /** How often an idle stream sends a comment line, so proxies keep it open. */
 export const STREAM_HEARTBEAT_MS = 25_000;
@@ -33,12 +64,19 @@ export function eventStreams(app: FastifyInstance): {
   open(request: FastifyRequest, reply: FastifyReply, retryMs: number): EventStream;
 } {
   const open = new Set<() => void>();
+  let counter = openByServer.get(app.server);
+  if (!counter) {
+    counter = { count: 0 };
+    openByServer.set(app.server, counter);
+  }
+  const serverStreams = counter;
   app.addHook('preClose', async () => {
     for (const end of [...open]) end();
   });
   return {
     open(request, reply, retryMs) {
       reply.hijack();
+      streamRequests.add(request);
       const res = reply.raw;
       for (const [name, value] of Object.entries(reply.getHeaders())) {
         if (value !== undefined) res.setHeader(name, value);
@@ -61,10 +99,12 @@ export function eventStreams(app: FastifyInstance): {
         ended = true;
         clearInterval(heartbeat);
         open.delete(end);
+        serverStreams.count -= 1;
         for (const cleanup of cleanups.splice(0)) cleanup();
         if (!res.writableEnded) res.end();
       };
       open.add(end);
+      serverStreams.count += 1;
       res.on('close', end);
       request.raw.on('close', end);
       return {

@@ -335,6 +335,20 @@ export async function findGroupById(db: Db, id: string): Promise<Group | undefin
   return row ? presentGroup(row) : undefined;
 }
 
+/**
+ * The groups with these ids (in no particular order; unknown ids are left out), in one query — for
+ * lists that show each item's group, so they do not read the groups one by one.
+ *
+ * @example
+ * const groups = new Map((await findGroupsByIds(db, meetings.map((m) => m.groupId))).map((g) => [g.id, g]));
+ */
+export async function findGroupsByIds(db: Db, ids: readonly string[]): Promise<Group[]> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return [];
+  const rows = await db.kysely.selectFrom('groups').selectAll().where('id', 'in', unique).execute();
+  return rows.map(presentGroup);
+}
+
 /** The viewer's standing in a group: admin flag and membership. */
 export async function viewerOf(db: Db, groupId: string, userId: string | null): Promise<Viewer> {
   if (!userId) return { userId: null, isAdmin: false, membership: null };

@@ -1,0 +1,40 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../test/test-app.ts';
+import { testDialects } from '../test/test-database.ts';
+
+for (const dialect of testDialects()) {
+  describe(`API reference at /api/docs (${dialect})`, () => {
+    let t: TestApp;
+    beforeAll(async () => {
+      t = await createTestApp(dialect);
+    });
+    afterAll(async () => {
+      await t.close();
+    });
+
+    it('serves the page, its script and the redirect, loading the bundle once for concurrent first requests', async () => {
+      const [page, script] = await Promise.all([
+        t.request({ method: 'GET', url: '/api/docs/' }),
+        t.request({ method: 'GET', url: '/api/docs/js/scalar.js' })
+      ]);
+      expect(page.statusCode).toBe(200);
+      expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
+      expect(page.body).toContain('js/scalar.js');
+      expect(page.body).toContain('/api/v1/openapi.json');
+      expect(page.body).toContain('Guildhall API');
+      expect(script.statusCode).toBe(200);
+      expect(script.headers['content-type']).toBe('application/javascript; charset=utf-8');
+      expect(script.body.length).toBeGreaterThan(1_000_000);
+
+      const redirect = await t.request({ method: 'GET', url: '/api/docs?x=1' });
+      expect(redirect.statusCode).toBe(301);
+      expect(redirect.headers.location).toBe('/api/docs/');
+    });
+
+    it('answers other paths under /api/docs with a not-found problem', async () => {
+      const res = await t.request({ method: 'GET', url: '/api/docs/openapi.yaml' });
+      expect(res.statusCode).toBe(404);
+      expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+    });
+  });
+}
