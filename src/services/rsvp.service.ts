@@ -145,15 +145,25 @@ export async function promoteWaitlist(
   eventId: string,
   now = new Date()
 ): Promise<string[]> {
+  return (await promoteCounted(trx, eventId, now)).userIds;
+}
+
+/** `promoteWaitlist`, also saying how many seats the people who moved up took. */
+async function promoteCounted(
+  trx: Kysely<Database>,
+  eventId: string,
+  now: Date
+): Promise<{ userIds: string[]; seats: number }> {
+  const none = { userIds: [], seats: 0 };
   const event = await trx
     .selectFrom('events')
     .select(['capacity', 'going_seats', 'waitlist_count', 'status'])
     .where('id', '=', eventId)
     .executeTakeFirst();
-  if (!event || event.status === 'cancelled' || event.waitlist_count === 0) return [];
+  if (!event || event.status === 'cancelled' || event.waitlist_count === 0) return none;
   // Not even one seat free: nobody can move up, so the waitlist is not read (an RSVP storm on a
   // full meeting would otherwise read the whole line on every answer).
-  if (event.capacity !== null && event.going_seats >= event.capacity) return [];
+  if (event.capacity !== null && event.going_seats >= event.capacity) return none;
   const waiting = await trx
     .selectFrom('rsvps')
     .select(['user_id', 'guests'])
@@ -165,7 +175,7 @@ export async function promoteWaitlist(
     { capacity: event.capacity, taken: event.going_seats },
     waiting.map((w) => ({ userId: w.user_id, seats: 1 + w.guests }))
   );
-  if (moving.length === 0) return [];
+  if (moving.length === 0) return none;
   const userIds = moving.map((m) => m.userId);
   await trx
     .updateTable('rsvps')
@@ -182,7 +192,7 @@ export async function promoteWaitlist(
     })
     .where('id', '=', eventId)
     .execute();
-  return userIds;
+  return { userIds, seats };
 }
 
 /**
@@ -200,7 +210,28 @@ export async function respond(
   answer: { going: boolean; guests: number; fromSeries?: boolean },
   now = new Date()
 ): Promise<Rsvp> {
-  const { promoted, changed } = await writeTransaction(db, async (trx) => {
+  return (await respondWithMeeting(db, queue, eventId, userId, answer, now)).rsvp;
+}
+
+/**
+ * `respond`, also returning the meeting as the answer left it (its seat and waitlist counts).
+ * Both are worked out inside the write transaction from what it read and wrote, so answering
+ * costs no read after the commit.
+ *
+ * @example
+ * const { rsvp, meeting } = await respondWithMeeting(db, queue, eventId, userId, { going: true, guests: 0 });
+ * rsvp.status; // 'going' or 'waitlisted'
+ * meeting.goingSeats; // seats taken right after this answer
+ */
+export async function respondWithMeeting(
+  db: Db,
+  queue: JobQueue,
+  eventId: string,
+  userId: string,
+  answer: { going: boolean; guests: number; fromSeries?: boolean },
+  now = new Date()
+): Promise<{ rsvp: Rsvp; meeting: Meeting }> {
+  const { promoted, changed, rsvp, meeting } = await writeTransaction(db, async (trx) => {
     const meeting = await lockMeeting(trx, db, eventId);
     if (!meeting) throw new RsvpError('notFound');
     const closed = rsvpWindow(meeting, now);
@@ -252,34 +283,36 @@ export async function respond(
       if (existing?.status === 'waitlisted') waitDelta = -1;
     }
 
+    let written: Selectable<RsvpsTable>;
     if (existing) {
+      const changes = {
+        status,
+        guests,
+        queue_no: queueNo,
+        from_series: answer.fromSeries ? dbBool(db, true) : existing.from_series,
+        updated_at: at
+      };
       await trx
         .updateTable('rsvps')
-        .set({
-          status,
-          guests,
-          queue_no: queueNo,
-          from_series: answer.fromSeries ? dbBool(db, true) : existing.from_series,
-          updated_at: at
-        })
+        .set(changes)
         .where('event_id', '=', eventId)
         .where('user_id', '=', userId)
         .execute();
+      written = { ...existing, ...changes };
     } else {
-      await trx
-        .insertInto('rsvps')
-        .values({
-          event_id: eventId,
-          user_id: userId,
-          status,
-          guests,
-          queue_no: queueNo,
-          check_in_code: checkInCode(),
-          from_series: dbBool(db, answer.fromSeries ?? false),
-          created_at: at,
-          updated_at: at
-        })
-        .execute();
+      written = {
+        event_id: eventId,
+        user_id: userId,
+        status,
+        guests,
+        queue_no: queueNo,
+        check_in_code: checkInCode(),
+        checked_in_at: null,
+        from_series: dbBool(db, answer.fromSeries ?? false),
+        created_at: at,
+        updated_at: at
+      };
+      await trx.insertInto('rsvps').values(written).execute();
     }
     if (seatDelta !== 0 || waitDelta !== 0) {
       await trx
@@ -309,16 +342,36 @@ export async function respond(
         }
       });
     }
-    return { promoted: await promoteWaitlist(trx, eventId, now), changed };
+    const moved = await promoteCounted(trx, eventId, now);
+    if (moved.userIds.includes(userId)) {
+      written = { ...written, status: 'going', queue_no: null, updated_at: at };
+    }
+    // Someone who just joined the line is last in it: everyone waiting before (the meeting's
+    // waitlist count, which moves with every row in this same lock) is ahead, less those who
+    // just moved up. Anyone else's place is counted.
+    const position =
+      written.status !== 'waitlisted'
+        ? null
+        : existing?.status !== 'waitlisted'
+          ? meeting.waitlistCount + 1 - moved.userIds.length
+          : await positionOf(trx, eventId, written.queue_no);
+    return {
+      promoted: moved.userIds,
+      changed,
+      rsvp: present(written, position),
+      meeting: {
+        ...meeting,
+        goingSeats: meeting.goingSeats + seatDelta + moved.seats,
+        waitlistCount: meeting.waitlistCount + waitDelta - moved.userIds.length
+      }
+    };
   });
   if (changed) nudgeActivities(queue);
   if (promoted.length > 0) {
     const job: MeetingMailJob = { kind: 'promoted', eventId, userIds: promoted };
     await queue.enqueue(MEETING_MAIL_QUEUE, job);
   }
-  const rsvp = await findRsvp(db, eventId, userId);
-  if (!rsvp) throw new Error('RSVP vanished after write');
-  return rsvp;
+  return { rsvp, meeting };
 }
 
 /** Someone at the meeting, as organizers and members see the list. */

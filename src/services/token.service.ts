@@ -1,8 +1,9 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Db } from '../db/database.ts';
-import type { Insertable, Selectable } from 'kysely';
-import type { ApiTokensTable } from '../db/schema.ts';
+import type { Insertable, Kysely, Selectable } from 'kysely';
+import type { ApiTokensTable, Database } from '../db/schema.ts';
 import { toDate } from '../db/values.ts';
+import { writeTransaction } from '../db/write-transaction.ts';
 
 /** `read` lets a token use safe methods only; `write` allows changes too. */
 export type TokenScope = 'read' | 'write';
@@ -94,7 +95,14 @@ export async function revokeToken(db: Db, userId: string, tokenId: string): Prom
 
 /**
  * Looks up a presented secret. Returns the owner and scope, or null when the token is unknown,
- * revoked or expired. Records the time of use (at most once a minute per token).
+ * revoked or expired. Records the time of use (at most once a minute per token): on SQLite the
+ * stamp joins the next group commit of write transactions and the request does not wait for it
+ * (a storm of first uses would otherwise cost one fsync each); on PostgreSQL it is written before
+ * the lookup returns.
+ *
+ * @example
+ * const found = await authenticateToken(db, 'gh_…');
+ * if (found?.scope === 'write') { … }
  */
 export async function authenticateToken(
   db: Db,
@@ -112,11 +120,18 @@ export async function authenticateToken(
   if (expires && expires <= now) return null;
   const lastUsed = toDate(row.last_used_at);
   if (!lastUsed || now.getTime() - lastUsed.getTime() > LAST_USED_RESOLUTION_MS) {
-    await db.kysely
-      .updateTable('api_tokens')
-      .set({ last_used_at: now.toISOString() })
-      .where('id', '=', row.id)
-      .execute();
+    const stamp = (kysely: Kysely<Database>) =>
+      kysely
+        .updateTable('api_tokens')
+        .set({ last_used_at: now.toISOString() })
+        .where('id', '=', row.id)
+        .execute();
+    if (db.dialect === 'sqlite') {
+      // Only a usage hint: losing it to a failed commit must not fail the request.
+      void writeTransaction(db, stamp).catch(() => undefined);
+    } else {
+      await stamp(db.kysely);
+    }
   }
   return { tokenId: row.id, userId: row.user_id, scope: row.scope === 'write' ? 'write' : 'read' };
 }

@@ -55,9 +55,35 @@ export async function recordActivity<K extends ActivityKind>(
   return id;
 }
 
-/** Asks for a dispatch run now (after a commit); failures are left to the periodic sweep. */
+/** Per queue: whether a nudge's job is being enqueued, and whether another nudge came meanwhile. */
+const nudges = new WeakMap<JobQueue, { again: boolean }>();
+
+/**
+ * Asks for a dispatch run now (after a commit); failures are left to the periodic sweep.
+ *
+ * Nudges coalesce: while one nudge's job is being stored, further nudges only ask for one more
+ * job once it is (a dispatch run takes every pending activity, so one job enqueued after a
+ * commit covers every commit before it). An RSVP storm then stores a few jobs, not one per answer.
+ *
+ * @example
+ * await writeTransaction(db, (trx) => recordActivity(trx, activity));
+ * nudgeActivities(queue);
+ */
 export function nudgeActivities(queue: JobQueue): void {
-  void queue.enqueue(ACTIVITIES_QUEUE, {}, { maxAttempts: 1 }).catch(() => undefined);
+  const pending = nudges.get(queue);
+  if (pending) {
+    pending.again = true;
+    return;
+  }
+  const state = { again: false };
+  nudges.set(queue, state);
+  void queue
+    .enqueue(ACTIVITIES_QUEUE, {}, { maxAttempts: 1 })
+    .catch(() => undefined)
+    .finally(() => {
+      nudges.delete(queue);
+      if (state.again) nudgeActivities(queue);
+    });
 }
 
 /** A consumer of activities. It must be idempotent: two nodes may hand it the same activity. */
@@ -89,9 +115,13 @@ export async function pendingActivities(db: Db, limit = 200): Promise<Activity[]
 }
 
 /**
- * Hands every pending activity to each consumer, then marks it dispatched. A consumer that throws
- * leaves the activity pending for the next run (consumers are idempotent, so the others may see
- * it again). Returns how many were dispatched.
+ * Hands every pending activity to each consumer, then marks it dispatched (the activities of one
+ * batch together, in one statement). A consumer that throws leaves the activity pending for the
+ * next run (consumers are idempotent, so the others may see it again; so may all of a batch after
+ * a crash before its mark). Returns how many were dispatched.
+ *
+ * @example
+ * const n = await dispatchActivities(db, [notifyConsumer, webhookConsumer], (err) => log(err));
  */
 export async function dispatchActivities(
   db: Db,
@@ -101,7 +131,7 @@ export async function dispatchActivities(
   let dispatched = 0;
   for (;;) {
     const batch = await pendingActivities(db);
-    let progressed = false;
+    const done: string[] = [];
     for (const activity of batch) {
       try {
         for (const consume of consumers) await consume(activity);
@@ -109,15 +139,18 @@ export async function dispatchActivities(
         onError(error, activity);
         continue;
       }
+      done.push(activity.id);
+    }
+    // One statement (one commit, one fsync on SQLite) for the batch instead of one per activity.
+    if (done.length > 0) {
       await db.kysely
         .updateTable('activities')
         .set({ dispatched_at: new Date().toISOString() })
-        .where('id', '=', activity.id)
+        .where('id', 'in', done)
         .where('dispatched_at', 'is', null)
         .execute();
-      dispatched += 1;
-      progressed = true;
     }
-    if (batch.length < 200 || !progressed) return dispatched;
+    dispatched += done.length;
+    if (batch.length < 200 || done.length === 0) return dispatched;
   }
 }

@@ -1,14 +1,14 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { can } from '../../../domain/group-policy.ts';
-import { findGroupById } from '../../../services/group.service.ts';
+import { findGroupsByIds } from '../../../services/group.service.ts';
 import {
   checkIn,
   findRsvp,
   listAttendees,
   listMyMeetings,
   listNoShows,
-  respond,
+  respondWithMeeting,
   rsvpsOf,
   undoCheckIn
 } from '../../../services/rsvp.service.ts';
@@ -59,12 +59,16 @@ export const rsvpRoutes: FastifyPluginAsyncZod<AppContext> = async (app, { db, q
     async (request) => {
       const access = await requireMeetingAccess(db, request, request.params.id, 'event.rsvp');
       try {
-        const rsvp = await respond(db, queue, access.meeting.id, callerOf(request).userId, {
-          going: request.body.status === 'going',
-          guests: request.body.guests
-        });
-        const meeting = await requireMeetingAccess(db, request, access.meeting.id, 'event.read');
-        return await presentMeetingFor(db, meeting, rsvp);
+        // The meeting comes back from the write itself, with the seat counts this answer left;
+        // the group and the caller's standing are the ones just checked (an answer changes neither).
+        const { rsvp, meeting } = await respondWithMeeting(
+          db,
+          queue,
+          access.meeting.id,
+          callerOf(request).userId,
+          { going: request.body.status === 'going', guests: request.body.guests }
+        );
+        return await presentMeetingFor(db, { ...access, meeting }, rsvp);
       } catch (error) {
         meetingProblem(error);
       }
@@ -246,11 +250,14 @@ export const rsvpRoutes: FastifyPluginAsyncZod<AppContext> = async (app, { db, q
           )
         ).map((v) => [v.id, v])
       );
-      const groups = new Map<string, { slug: string; name: string }>();
-      for (const groupId of new Set(page.items.map((m) => m.groupId))) {
-        const group = await findGroupById(db, groupId);
-        if (group) groups.set(groupId, group);
-      }
+      const groups = new Map(
+        (
+          await findGroupsByIds(
+            db,
+            page.items.map((m) => m.groupId)
+          )
+        ).map((g) => [g.id, g])
+      );
       return {
         items: page.items.flatMap((m) => {
           const group = groups.get(m.groupId);
