@@ -168,3 +168,77 @@ describe.each(testDialects())(
     );
   }
 );
+
+// On SQLite the wanted tags also narrow the text matches inside the FTS5 index (a phrase per tag
+// in the tags column). A phrase is only a necessary condition, so these check that the exact tag
+// still decides: punctuation in tags, two neighbouring tags that form the same phrase, and a tag
+// with no letter or digit at all.
+describe.each(testDialects())('group search on %s: text with tags', (dialect) => {
+  let t: TestDatabase;
+  const ids: Record<string, string> = {};
+
+  beforeAll(async () => {
+    t = await createTestDatabase(dialect);
+    const ownerId = await insertUser(t.db, 'owner-1');
+    const make = async (slug: string, tags: string[]) => {
+      const g = await createGroup(t.db, ownerId, {
+        slug,
+        name: `Cloud ${slug}`,
+        kind: 'meetup',
+        description: 'Cloud talks and hands-on evenings.',
+        tags,
+        latitude: MUNICH.lat,
+        longitude: MUNICH.lng,
+        onlineOnly: false,
+        timeZone: 'Europe/Berlin',
+        visibility: 'public',
+        joinPolicy: 'open'
+      });
+      ids[slug] = g.id;
+    };
+    await make('exact', ['data-engineering', 'c++']);
+    // Tokens "big data engineering culture": the phrase "data engineering" is in them, the tag not.
+    await make('neighbours', ['big-data', 'engineering-culture']);
+    await make('dotnet', ['.net', '#']);
+    await make('plain', ['python']);
+  });
+
+  afterAll(async () => {
+    await t.dispose();
+  });
+
+  const search = async (tags: string[], near?: boolean, sort: GroupSort = 'relevance') => {
+    const result = await searchGroups(
+      t.db,
+      { userId: null, isAdmin: false },
+      {
+        text: 'cloud',
+        tags,
+        near: near ? { ...MUNICH, radiusKm: 10 } : undefined,
+        sort,
+        limit: 20
+      }
+    );
+    return result.items.map((h) => h.group.slug).sort();
+  };
+
+  it('finds a hyphenated tag, but not two neighbouring tags that read the same', async () => {
+    for (const sort of ['relevance', 'members', 'name'] as GroupSort[]) {
+      expect(await search(['data-engineering'], false, sort)).toEqual(['exact']);
+      expect(await search(['data-engineering'], true, sort)).toEqual(['exact']);
+    }
+  });
+
+  it('finds tags with punctuation, and a tag with no letter or digit', async () => {
+    expect(await search(['c++'], true)).toEqual(['exact']);
+    expect(await search(['.net'], true)).toEqual(['dotnet']);
+    expect(await search(['#'], true)).toEqual(['dotnet']);
+    expect(await search(['#', '.net'])).toEqual(['dotnet']);
+    expect(await search(['big-data', 'engineering-culture'], true)).toEqual(['neighbours']);
+  });
+
+  it('finds nothing when one of several tags is missing', async () => {
+    expect(await search(['python', 'c++'], true)).toEqual([]);
+    expect(await search(['python'], true)).toEqual(['plain']);
+  });
+});

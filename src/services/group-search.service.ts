@@ -88,7 +88,17 @@ export async function searchGroups(
   // once the other filters are known.
   let match: Expression<SqlBool> | undefined;
   let rank = sql<number>`0`;
+  const tags = (query.tags ?? []).map(normalizeTag).filter(Boolean);
   const ftsQuery = terms.map((t) => `"${t}"*`).join(' ');
+  // FTS5 also indexes each group's tags, so on SQLite the wanted tags can narrow the text matches
+  // inside the full-text index (merging doclists) before any group row is read: probing each
+  // candidate's tags one by one costs far more once thousands of groups lie in a radius. A phrase
+  // per tag is only a necessary condition (`data-engineering` is the phrase "data engineering", which
+  // neighbouring tags could also form), so the exact group_tags check stays. A tag without a letter
+  // or digit has no token to look for. The phrases narrow only: ranking keeps the plain text query,
+  // because each extra phrase would add its own weight to bm25 and change the order.
+  const tagPhrases = tags.filter((t) => /[\p{L}\p{N}]/u.test(t)).map((t) => `tags : "${t}"`);
+  const narrowQuery = [ftsQuery, ...tagPhrases].join(' ');
   if (terms.length > 0) {
     if (sqlite) {
       rank = sql<number>`h.rank`;
@@ -111,15 +121,16 @@ export async function searchGroups(
   const direction = sort === 'members' ? 'desc' : 'asc';
   const after = direction === 'desc' ? '<' : '>';
 
-  const tags = (query.tags ?? []).map(normalizeTag).filter(Boolean);
   // Every filter but the text, over `groups as g`. With a place, the covering location index
   // drives; sorted by members, the (member_count, id) index drives, so a page stops early. Then
   // each group's tags are probed; otherwise the tag's groups drive (an IN list).
   const indexDrives = sort === 'members' || near !== undefined;
+  // On SQLite the tag-narrowed text matches drive instead (below): few, so each is probed too.
+  const probeTags = indexDrives || (sqlite && terms.length > 0 && tagPhrases.length > 0);
   let filtered = db.kysely.selectFrom('groups as g');
   if (!viewer.isAdmin) filtered = filtered.where(visibleTo(viewer.userId));
   for (const tag of tags) {
-    filtered = indexDrives
+    filtered = probeTags
       ? filtered.where((eb) =>
           eb.exists(
             eb
@@ -148,7 +159,7 @@ export async function searchGroups(
   let inner = filtered.select(['g.id', sortKey.as('sort_key'), distance.as('distance_km')]);
   if (match) inner = inner.where(match);
   if (sqlite && terms.length > 0) {
-    const matching = sql`select rowid from groups_fts where groups_fts match ${ftsQuery}`;
+    const matching = sql`select rowid from groups_fts where groups_fts match ${narrowQuery}`;
     if (sort !== 'relevance') {
       // No rank needed: the matching rowids are one set. Where an index gives the order or the
       // place, it drives and each row is checked against the set (`+` keeps SQLite from driving
@@ -162,9 +173,13 @@ export async function searchGroups(
       // bm25 costs about two microseconds per document, so with a place or tags the filters narrow
       // first and only what passes them is ranked (`+rowid` keeps SQLite from turning the list
       // into one FTS lookup per row). Name weighs most, then tags, then the description.
+      // With tags, the candidates come from the tag-narrowed matches (a rowid lookup each) rather
+      // than from every group in the radius or with the tag.
       const narrow = near !== undefined || tags.length > 0;
+      const candidates =
+        tagPhrases.length > 0 ? filtered.where(sql<SqlBool>`g.rowid in (${matching})`) : filtered;
       const narrowed = narrow
-        ? sql`and +rowid in (${filtered.select(sql<number>`g.rowid`.as('rid'))})`
+        ? sql`and +rowid in (${candidates.select(sql<number>`g.rowid`.as('rid'))})`
         : sql``;
       const hits = sql<{
         rowid: number;

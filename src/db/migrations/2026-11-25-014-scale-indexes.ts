@@ -1,12 +1,17 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 
 // Indexes for the hot queries that the EXPLAIN check found without one (issue 9).
+//
+// Group search sorted by name orders by `lower(name)` and then the id (the keyset cursor's order):
+// without an index on that expression both dialects read and sort every group (about 200 ms at
+// 272,000 groups on SQLite) to return a page of 20. With it, the index gives the order and a page
+// stops after its rows. Both SQLite and PostgreSQL index expressions with the same statement.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations are frozen and untyped
-export async function up(_db: Kysely<any>): Promise<void> {
-  // Filled in by the issue 9 work.
+export async function up(db: Kysely<any>): Promise<void> {
+  await sql`create index groups_name_idx on groups (lower(name), id)`.execute(db);
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations are frozen and untyped
-export async function down(_db: Kysely<any>): Promise<void> {
-  // Filled in by the issue 9 work.
+export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.dropIndex('groups_name_idx').execute();
 }
