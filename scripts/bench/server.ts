@@ -82,7 +82,12 @@ export async function startServer(env: Record<string, string>): Promise<ServerUn
   const t0 = performance.now();
   const child: ChildProcess = spawn(
     process.execPath,
-    [path.join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.ts'), 'start'],
+    // As `npm start` runs it (package.json): a small young generation, two malloc arenas.
+    [
+      '--max-semi-space-size=8',
+      path.join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.ts'),
+      'start'
+    ],
     {
       cwd: path.join(import.meta.dirname, '..', '..'),
       env: {
@@ -93,6 +98,7 @@ export async function startServer(env: Record<string, string>): Promise<ServerUn
         BASE_URL: base,
         SMTP_URL: '',
         LOG_LEVEL: 'warn',
+        MALLOC_ARENA_MAX: '2',
         ...env
       },
       stdio: ['ignore', 'inherit', 'inherit']
