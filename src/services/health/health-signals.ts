@@ -2,6 +2,7 @@
 // and every per-day count, read from the raw tables for one span of time [from, now) and bucketed
 // into UTC days in JS (timestamps read with toDate, so SQLite and PostgreSQL agree).
 
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Kysely } from 'kysely';
 import { dayOf, type HealthSignal } from '../../domain/health.ts';
 import type { Database } from '../../db/schema.ts';
@@ -85,19 +86,31 @@ export class SignalTally {
 
 /**
  * Reads every signal and day count whose own timestamp falls in the span (all but `attended`,
- * `spoke` and `hosted`, which come with the meetings, see health-meetings.ts).
+ * `spoke` and `hosted`, which come with the meetings, see health-meetings.ts). Gives the event
+ * loop a turn after each table, so a slice never blocks requests for more than one query.
  */
 export async function tallyActivity(k: Kysely<Database>, span: Span, tally: SignalTally) {
   const { fromIso, nowIso } = span;
 
+  // The event's group is looked up per row (a correlated subquery, not a join), so the plan
+  // filters the activity table first: with a join, SQLite may walk every event and probe for it.
   const rsvps = await k
     .selectFrom('rsvps as r')
-    .innerJoin('events as e', 'e.id', 'r.event_id')
-    .select(['e.group_id', 'r.user_id', 'r.created_at'])
+    .select((eb) => [
+      eb
+        .selectFrom('events as e')
+        .select('e.group_id')
+        .whereRef('e.id', '=', 'r.event_id')
+        .as('group_id'),
+      'r.user_id',
+      'r.created_at'
+    ])
     .where('r.created_at', '>=', fromIso)
     .where('r.created_at', '<', nowIso)
     .execute();
-  for (const r of rsvps) tally.signal(r.group_id, toDate(r.created_at), r.user_id, 'rsvp');
+  for (const r of rsvps)
+    if (r.group_id !== null) tally.signal(r.group_id, toDate(r.created_at), r.user_id, 'rsvp');
+  await yieldToEventLoop();
 
   // Each vote row is one `voted`; the day's votes cast count the dots.
   const votes = await k
@@ -113,6 +126,7 @@ export async function tallyActivity(k: Kysely<Database>, span: Span, tally: Sign
     tally.signal(v.group_id, at, v.user_id, 'voted');
     tally.day(v.group_id, at, 'votes_cast', v.count);
   }
+  await yieldToEventLoop();
 
   const ballots = await k
     .selectFrom('poll_ballots as b')
@@ -126,6 +140,7 @@ export async function tallyActivity(k: Kysely<Database>, span: Span, tally: Sign
     tally.signal(b.group_id, at, b.user_id, 'polled');
     tally.day(b.group_id, at, 'poll_answers');
   }
+  await yieldToEventLoop();
 
   const topicComments = await k
     .selectFrom('topic_comments as c')
@@ -139,6 +154,7 @@ export async function tallyActivity(k: Kysely<Database>, span: Span, tally: Sign
     tally.signal(c.group_id, at, c.author_id, 'commented');
     tally.day(c.group_id, at, 'comments');
   }
+  await yieldToEventLoop();
 
   // A comment on a help post is help given when it answers someone else; elsewhere a comment.
   const postComments = await k
@@ -155,24 +171,43 @@ export async function tallyActivity(k: Kysely<Database>, span: Span, tally: Sign
     if (c.kind !== 'help') tally.signal(c.group_id, at, c.author_id, 'commented');
     else if (c.author_id !== c.post_author) tally.signal(c.group_id, at, c.author_id, 'helped');
   }
+  await yieldToEventLoop();
 
   const questions = await k
     .selectFrom('questions as q')
-    .innerJoin('events as e', 'e.id', 'q.event_id')
-    .select(['e.group_id', 'q.author_id', 'q.created_at'])
+    .select((eb) => [
+      eb
+        .selectFrom('events as e')
+        .select('e.group_id')
+        .whereRef('e.id', '=', 'q.event_id')
+        .as('group_id'),
+      'q.author_id',
+      'q.created_at'
+    ])
     .where('q.created_at', '>=', fromIso)
     .where('q.created_at', '<', nowIso)
     .execute();
-  for (const q of questions) tally.signal(q.group_id, toDate(q.created_at), q.author_id, 'asked');
+  for (const q of questions)
+    if (q.group_id !== null) tally.signal(q.group_id, toDate(q.created_at), q.author_id, 'asked');
+  await yieldToEventLoop();
 
   const feedback = await k
     .selectFrom('feedback as f')
-    .innerJoin('events as e', 'e.id', 'f.event_id')
-    .select(['e.group_id', 'f.user_id', 'f.created_at'])
+    .select((eb) => [
+      eb
+        .selectFrom('events as e')
+        .select('e.group_id')
+        .whereRef('e.id', '=', 'f.event_id')
+        .as('group_id'),
+      'f.user_id',
+      'f.created_at'
+    ])
     .where('f.created_at', '>=', fromIso)
     .where('f.created_at', '<', nowIso)
     .execute();
-  for (const f of feedback) tally.signal(f.group_id, toDate(f.created_at), f.user_id, 'feedback');
+  for (const f of feedback)
+    if (f.group_id !== null) tally.signal(f.group_id, toDate(f.created_at), f.user_id, 'feedback');
+  await yieldToEventLoop();
 
   const kudos = await k
     .selectFrom('kudos')
@@ -181,6 +216,7 @@ export async function tallyActivity(k: Kysely<Database>, span: Span, tally: Sign
     .where('created_at', '<', nowIso)
     .execute();
   for (const g of kudos) tally.signal(g.group_id, toDate(g.created_at), g.from_user_id, 'kudos');
+  await yieldToEventLoop();
 
   // Help requests are neither posted nor helped; a job lead is help given.
   const posts = await k
@@ -196,6 +232,7 @@ export async function tallyActivity(k: Kysely<Database>, span: Span, tally: Sign
     if (p.kind === 'job') tally.signal(p.group_id, at, p.author_id, 'helped');
     else if (p.kind !== 'help') tally.signal(p.group_id, at, p.author_id, 'posted');
   }
+  await yieldToEventLoop();
 
   const topics = await k
     .selectFrom('topics')
@@ -208,6 +245,7 @@ export async function tallyActivity(k: Kysely<Database>, span: Span, tally: Sign
     tally.day(t.group_id, at, 'topics_proposed');
     tally.signal(t.group_id, at, t.proposed_by, 'proposed');
   }
+  await yieldToEventLoop();
 
   const log = await k
     .selectFrom('membership_log')
@@ -220,4 +258,73 @@ export async function tallyActivity(k: Kysely<Database>, span: Span, tally: Sign
     if (l.delta > 0) tally.day(l.group_id, at, 'joins', l.delta);
     else tally.day(l.group_id, at, 'leaves', -l.delta);
   }
+}
+
+/**
+ * The earliest instant any activity the rollup reads happened at, or null when there is none: a
+ * first run starts slicing there instead of at 1970. Read once per first run (one min() per table).
+ *
+ * @example
+ * const first = await earliestActivity(db.kysely); // e.g. 2016-11-27T17:00:00.000Z
+ */
+export async function earliestActivity(k: Kysely<Database>): Promise<Date | null> {
+  const mins = await Promise.all([
+    k
+      .selectFrom('rsvps')
+      .select((eb) => eb.fn.min('created_at').as('at'))
+      .executeTakeFirst(),
+    k
+      .selectFrom('votes')
+      .select((eb) => eb.fn.min('updated_at').as('at'))
+      .executeTakeFirst(),
+    k
+      .selectFrom('poll_ballots')
+      .select((eb) => eb.fn.min('created_at').as('at'))
+      .executeTakeFirst(),
+    k
+      .selectFrom('topic_comments')
+      .select((eb) => eb.fn.min('created_at').as('at'))
+      .executeTakeFirst(),
+    k
+      .selectFrom('post_comments')
+      .select((eb) => eb.fn.min('created_at').as('at'))
+      .executeTakeFirst(),
+    k
+      .selectFrom('questions')
+      .select((eb) => eb.fn.min('created_at').as('at'))
+      .executeTakeFirst(),
+    k
+      .selectFrom('feedback')
+      .select((eb) => eb.fn.min('created_at').as('at'))
+      .executeTakeFirst(),
+    k
+      .selectFrom('kudos')
+      .select((eb) => eb.fn.min('created_at').as('at'))
+      .executeTakeFirst(),
+    k
+      .selectFrom('posts')
+      .select((eb) => eb.fn.min('created_at').as('at'))
+      .executeTakeFirst(),
+    k
+      .selectFrom('topics')
+      .select((eb) => eb.fn.min('created_at').as('at'))
+      .executeTakeFirst(),
+    k
+      .selectFrom('membership_log')
+      .select((eb) => eb.fn.min('created_at').as('at'))
+      .executeTakeFirst(),
+    k
+      .selectFrom('events')
+      .select((eb) => eb.fn.min('starts_at').as('at'))
+      .executeTakeFirst()
+  ]);
+  let earliest: Date | null = null;
+  for (const row of mins) {
+    // min() over an empty table is NULL, whatever the column's type says.
+    const value = row?.at as Date | string | null | undefined;
+    if (value === null || value === undefined) continue;
+    const at = toDate(value);
+    if (earliest === null || at < earliest) earliest = at;
+  }
+  return earliest;
 }
