@@ -56,7 +56,9 @@ const { values } = parseArgs({
     'room-clients': { type: 'string', default: '2000' },
     'health-members': { type: 'string', default: '50000' },
     'health-meetings': { type: 'string', default: '500' },
-    json: { type: 'string' }
+    json: { type: 'string' },
+    // e.g. --node-options="--cpu-prof --cpu-prof-dir=prof" to profile the server
+    'node-options': { type: 'string' }
   }
 });
 const num = (v: string | undefined) => Number(v);
@@ -253,7 +255,8 @@ const server = await startServer({
   DATA_DIR: workDir,
   SECRET: 'b'.repeat(40),
   ...(runDatabase ? { DATABASE_URL: runDatabase } : {}),
-  ...(nodes > 1 ? { WORKERS: String(nodes) } : {})
+  ...(nodes > 1 ? { WORKERS: String(nodes) } : {}),
+  ...(values['node-options'] ? { NODE_OPTIONS: values['node-options'] } : {})
 });
 const base = server.base;
 await new Promise((r) => setTimeout(r, 3000)); // let start-up jobs settle before "idle"

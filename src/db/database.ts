@@ -1,5 +1,5 @@
 import SQLite from 'better-sqlite3';
-import { Kysely, type LogEvent, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, type SqliteDatabase, type LogEvent, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.ts';
 
@@ -74,7 +74,7 @@ export function openDatabase(options: {
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
     const kysely = new Kysely<Database>({
-      dialect: new SqliteDialect({ database: sqlite }),
+      dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
       log
     });
     return {
@@ -95,5 +95,42 @@ export function openDatabase(options: {
     pool,
     observeQueries,
     close: () => kysely.destroy()
+  };
+}
+
+/** How many prepared statements the SQLite connection keeps (least recently used go first). */
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * better-sqlite3 as Kysely sees it, with its prepared statements kept by SQL text: Kysely
+ * prepares every statement it runs, and preparing costs about as much as running a small one
+ * (a tenth of the CPU of an RSVP). A statement still busy — a stream being read — is never handed
+ * out twice: the second caller gets a fresh one. SQLite prepares a kept statement again by itself
+ * when a migration changes the schema.
+ */
+function withStatementCache(sqlite: SQLite.Database): SqliteDatabase {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    close: () => {
+      cache.clear();
+      sqlite.close();
+    },
+    prepare: (text: string) => {
+      const kept = cache.get(text);
+      if (kept && !kept.busy) {
+        cache.delete(text); // most recently used goes last
+        cache.set(text, kept);
+        return kept;
+      }
+      const statement = sqlite.prepare(text);
+      if (!kept) {
+        cache.set(text, statement);
+        if (cache.size > STATEMENT_CACHE_SIZE) {
+          const oldest = cache.keys().next().value;
+          if (oldest !== undefined) cache.delete(oldest);
+        }
+      }
+      return statement;
+    }
   };
 }

@@ -1,7 +1,7 @@
 import SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
 import pg from 'pg';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase, testDialects } from '../test/test-database.ts';
 import { writeTransaction } from './write-transaction.ts';
 
@@ -70,17 +70,20 @@ describe.each(testDialects())('writeTransaction (%s)', (dialect) => {
 
   /** How many COMMITs the SQLite connection runs while `run` does. */
   async function commitsDuring(run: () => Promise<unknown>): Promise<number> {
-    const sqlite = test.db.sqlite;
-    if (!sqlite) {
+    if (!test.db.sqlite || !test.db.observeQueries) {
       await run();
       return Number.NaN;
     }
-    const prepare = vi.spyOn(sqlite, 'prepare');
+    // Every statement Kysely runs, prepared afresh or kept (the connection keeps statements).
+    let commits = 0;
+    const stop = test.db.observeQueries((query) => {
+      if (query.sql.trim().toLowerCase() === 'commit') commits++;
+    });
     try {
       await run();
-      return prepare.mock.calls.filter(([text]) => text.trim().toLowerCase() === 'commit').length;
+      return commits;
     } finally {
-      prepare.mockRestore();
+      stop();
     }
   }
 

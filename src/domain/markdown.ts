@@ -39,6 +39,34 @@ const allowedTags = [
  * // '<p>Hi <strong>there</strong> &lt;script&gt;x&lt;/script&gt;</p>\n'
  */
 export function renderMarkdown(source: string): string {
+  const known = rendered.get(source);
+  if (known !== undefined) {
+    rendered.delete(source); // most recently used goes last
+    rendered.set(source, known);
+    return known;
+  }
+  const html = render(source);
+  if (source.length <= RENDERED_MAX_SOURCE) {
+    rendered.set(source, html);
+    if (rendered.size > RENDERED_SIZE) {
+      const oldest = rendered.keys().next().value;
+      if (oldest !== undefined) rendered.delete(oldest);
+    }
+  }
+  return html;
+}
+
+/**
+ * Rendered texts kept by their source: a popular meeting's description is shown on every view
+ * and every RSVP answer, and rendering plus sanitizing costs far more than a lookup. The output
+ * depends on the source alone, so a kept rendering is never stale.
+ */
+const rendered = new Map<string, string>();
+const RENDERED_SIZE = 500;
+/** Longer texts (rarely viewed again soon) are not kept, which bounds the memory to ~10 MB. */
+const RENDERED_MAX_SOURCE = 20_000;
+
+function render(source: string): string {
   const html = md.render(source);
   return sanitizeHtml(html, {
     allowedTags,
