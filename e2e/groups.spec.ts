@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { createVerifiedAccount, logInThroughForm } from './support/accounts.ts';
 import { ensureNetwork } from './support/admin.ts';
 import { PLACES, postGroup, signedInApi } from './support/groups.ts';
-import { SIGNED_IN_STATE } from './support/session.ts';
+import { hydrated, SIGNED_IN_STATE } from './support/session.ts';
 
 interface NewGroup {
   name: string;
@@ -265,7 +265,7 @@ test('organizers edit their group, also without JavaScript; a new address moves 
   const page = await context.newPage();
   await page.goto(`/groups/${slug}/edit`);
   // Type only once the page is hydrated: hydration would put back the value the server rendered.
-  await page.waitForLoadState('networkidle');
+  await hydrated(page);
   const address = page.getByRole('textbox', { name: 'Web address' });
   await address.fill(`${slug}-ug`);
   await expect(address).toHaveValue(`${slug}-ug`);
