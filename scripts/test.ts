@@ -1,6 +1,7 @@
 // `npm test`: every tier the machine can run, and a plain statement of what it could not.
-//   1. unit + integration (Vitest) — integration on SQLite, and on PostgreSQL when a server answers
-//   2. browser (Playwright on a system Chromium) after a production build of the web UI
+//   1. a production build of the web UI (the integration tier tests the pages it serves too)
+//   2. unit + integration (Vitest) — integration on SQLite, and on PostgreSQL when a server answers
+//   3. browser (Playwright on a system Chromium)
 // With CI=true a missing PostgreSQL or Chromium fails the run instead of being skipped.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -68,6 +69,9 @@ const env: NodeJS.ProcessEnv = {
 };
 if (!pgUrl) delete process.env.GUILDHALL_TEST_PG_URL;
 
+// The build comes first: the integration tier also tests the pages it serves (the page cache).
+run('Production build of the web UI', bin('vite'), ['build', '--logLevel', 'warn'], {});
+
 run(
   `Unit and integration tests (SQLite${pgUrl ? ' and PostgreSQL' : ''})`,
   bin('vitest'),
@@ -77,7 +81,6 @@ run(
 
 const browser = chromium();
 if (browser) {
-  run('Production build of the web UI', bin('vite'), ['build', '--logLevel', 'warn'], {});
   run('Browser tests (Playwright)', bin('playwright'), ['test'], { CHROMIUM_PATH: browser });
 }
 
