@@ -58,10 +58,26 @@ const { values } = parseArgs({
     'health-meetings': { type: 'string', default: '500' },
     json: { type: 'string' },
     // e.g. --node-options="--cpu-prof --cpu-prof-dir=prof" to profile the server
-    'node-options': { type: 'string' }
+    'node-options': { type: 'string' },
+    // e.g. --only search,rsvp: just these scenarios (the floor is always measured)
+    only: { type: 'string' }
   }
 });
 const num = (v: string | undefined) => Number(v);
+const SCENARIOS = ['home', 'search', 'group', 'event', 'health', 'rsvp', 'vote', 'room'] as const;
+const only = new Set(
+  (values.only ?? SCENARIOS.join(','))
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+);
+for (const name of only) {
+  if (!(SCENARIOS as readonly string[]).includes(name)) {
+    console.error(`--only: unknown scenario "${name}" (known: ${SCENARIOS.join(', ')})`);
+    process.exit(2);
+  }
+}
+const wanted = (name: (typeof SCENARIOS)[number]) => only.has(name);
 const log = (line: string) => {
   console.log(line);
 };
@@ -241,7 +257,8 @@ const secrets = await db.kysely.transaction().execute(async (trx) => {
   }
   return made;
 });
-const health = manifest.health ? await prepareHealthBench(db, manifest.health, log) : null;
+const health =
+  manifest.health && wanted('health') ? await prepareHealthBench(db, manifest.health, log) : null;
 
 // 3. The floor and the server, each in its own process.
 const floor = await startFloor(
@@ -272,28 +289,35 @@ const isHtml = async (p: string) => {
   await res.arrayBuffer();
   return res.status === 200 && (res.headers.get('content-type') ?? '').startsWith('text/html');
 };
-if (webBuiltAt && (await isHtml('/'))) rows.push(await measure('home page (HTML)', base, ['/']));
-rows.push(
-  await measure('group search: text + tag + 50 km radius', base, [
-    `/api/v1/groups?q=cloud&tags=kubernetes&lat=${munichLat}&lng=${munichLng}&radiusKm=50`
-  ])
-);
-rows.push(
-  await measure('group search: tag only, by members', base, [
-    '/api/v1/groups?tags=azure&sort=members'
-  ])
-);
-rows.push(await measure('group page (JSON)', base, groupApiPaths));
-if (webBuiltAt && (await isHtml(groupPagePaths[0] ?? '/'))) {
-  rows.push(await measure('group page (HTML)', base, groupPagePaths));
+if (wanted('home') && webBuiltAt && (await isHtml('/')))
+  rows.push(await measure('home page (HTML)', base, ['/']));
+if (wanted('search')) {
+  rows.push(
+    await measure('group search: text + tag + 50 km radius', base, [
+      `/api/v1/groups?q=cloud&tags=kubernetes&lat=${munichLat}&lng=${munichLng}&radiusKm=50`
+    ])
+  );
+  rows.push(
+    await measure('group search: tag only, by members', base, [
+      '/api/v1/groups?tags=azure&sort=members'
+    ])
+  );
 }
-rows.push(await measure('event page (JSON)', base, eventApiPaths));
-if (webBuiltAt && (await isHtml(eventPagePaths[0] ?? '/'))) {
-  rows.push(await measure('event page (HTML)', base, eventPagePaths));
+if (wanted('group')) {
+  rows.push(await measure('group page (JSON)', base, groupApiPaths));
+  if (webBuiltAt && (await isHtml(groupPagePaths[0] ?? '/'))) {
+    rows.push(await measure('group page (HTML)', base, groupPagePaths));
+  }
+}
+if (wanted('event')) {
+  rows.push(await measure('event page (JSON)', base, eventApiPaths));
+  if (webBuiltAt && (await isHtml(eventPagePaths[0] ?? '/'))) {
+    rows.push(await measure('event page (HTML)', base, eventPagePaths));
+  }
 }
 rows.push(await measure('health check', base, ['/healthz']));
 
-if (health) {
+if (health && wanted('health')) {
   const label = `${health.group.members.toLocaleString('en')} members, ${health.group.meetings} meetings`;
   const asOrganizer = { authorization: `Bearer ${health.token}` };
   rows.push(
@@ -313,45 +337,54 @@ if (health) {
 
 // The RSVP storm: a fresh meeting with `seats` seats in the largest public group; `requests`
 // distinct members, each with their own write token, say "going" all at once.
-log('RSVP storm…');
-const storm = await rsvpStorm(db, base, stormGroup, secrets, stormSeats);
 const waiting = stormRequests - stormSeats;
-rows.push({
-  scenario: `RSVP storm: ${stormRequests} at once for ${stormSeats} seats`,
-  requestsPerSecond: Math.round(stormRequests / (storm.totalMs / 1000)),
-  p50Ms: storm.p50Ms,
-  p99Ms: storm.p99Ms,
-  errors: storm.errors,
-  non2xx: 0
-});
+let storm: Awaited<ReturnType<typeof rsvpStorm>> | undefined;
+if (wanted('rsvp')) {
+  log('RSVP storm…');
+  storm = await rsvpStorm(db, base, stormGroup, secrets, stormSeats);
+  rows.push({
+    scenario: `RSVP storm: ${stormRequests} at once for ${stormSeats} seats`,
+    requestsPerSecond: Math.round(stormRequests / (storm.totalMs / 1000)),
+    p50Ms: storm.p50Ms,
+    p99Ms: storm.p99Ms,
+    errors: storm.errors,
+    non2xx: 0
+  });
+}
 
 // The vote storm: the first `vote-voters` of the same members each fire 5 votes at once with a
 // budget of 3.
-log('Vote storm…');
-const votes = await voteStorm(db, base, stormGroup, secrets.slice(0, num(values['vote-voters'])));
-rows.push({
-  scenario: `vote storm: ${votes.voters} members × ${votes.attempts} votes at once, budget ${votes.budget}`,
-  requestsPerSecond: Math.round((votes.voters * votes.attempts) / (votes.totalMs / 1000)),
-  p50Ms: votes.p50Ms,
-  p99Ms: votes.p99Ms,
-  errors: votes.errors,
-  non2xx: 0
-});
+let votes: Awaited<ReturnType<typeof voteStorm>> | undefined;
+if (wanted('vote')) {
+  log('Vote storm…');
+  votes = await voteStorm(db, base, stormGroup, secrets.slice(0, num(values['vote-voters'])));
+  rows.push({
+    scenario: `vote storm: ${votes.voters} members × ${votes.attempts} votes at once, budget ${votes.budget}`,
+    requestsPerSecond: Math.round((votes.voters * votes.attempts) / (votes.totalMs / 1000)),
+    p50Ms: votes.p50Ms,
+    p99Ms: votes.p99Ms,
+    errors: votes.errors,
+    non2xx: 0
+  });
+}
 
 // The room fan-out: thousands of streams watch one live room while members answer its poll.
-log('Room fan-out…');
-const fanout = await roomFanout(db, base, stormGroup, stormUsers.slice(0, 21), {
-  clients: num(values['room-clients']),
-  serverRssMiB: () => server.rssMiB()
-});
-rows.push({
-  scenario: `room fan-out: one vote to ${fanout.connected} SSE clients (req/s: deliveries/s at p50)`,
-  requestsPerSecond: Math.round(fanout.connected / (Math.max(1, fanout.p50Ms) / 1000)),
-  p50Ms: fanout.p50Ms,
-  p99Ms: fanout.p99Ms,
-  errors: fanout.lost,
-  non2xx: 0
-});
+let fanout: Awaited<ReturnType<typeof roomFanout>> | undefined;
+if (wanted('room')) {
+  log('Room fan-out…');
+  fanout = await roomFanout(db, base, stormGroup, stormUsers.slice(0, 21), {
+    clients: num(values['room-clients']),
+    serverRssMiB: () => server.rssMiB()
+  });
+  rows.push({
+    scenario: `room fan-out: one vote to ${fanout.connected} SSE clients (req/s: deliveries/s at p50)`,
+    requestsPerSecond: Math.round(fanout.connected / (Math.max(1, fanout.p50Ms) / 1000)),
+    p50Ms: fanout.p50Ms,
+    p99Ms: fanout.p99Ms,
+    errors: fanout.lost,
+    non2xx: 0
+  });
+}
 
 await new Promise((r) => setTimeout(r, 3000));
 const afterRssMiB = server.rssMiB();
@@ -378,25 +411,28 @@ console.table(
 console.log(
   `Group and event pages: the next meeting of ${sample.length} public groups (sizes ${sample.at(-1)?.memberCount ?? 0}–${sample[0]?.memberCount ?? 0} members), in turn, as an anonymous visitor.${webBuiltAt ? ` Web build ${webBuiltAt}.` : ''}`
 );
-console.log(
-  `RSVP storm: ${stormRequests} members of ${stormGroup.slug} (${stormGroup.memberCount} members), one PUT each, all in flight at once; done in ${storm.totalMs} ms (slowest ${storm.maxMs} ms).\n` +
-    `  afterwards: going ${storm.going}, waitlisted ${storm.waitlisted} (queue ${storm.waitlistQueue.first}–${storm.waitlistQueue.last}, ${storm.waitlistQueue.distinct} distinct), not going ${storm.notGoing}, errors ${storm.errors}; ` +
-    `event row: ${storm.goingSeats} seats taken, ${storm.waitlistCount} waiting; answers told ${storm.toldGoing} going, ${storm.toldWaitlisted} waitlisted — ` +
-    (storm.exact
-      ? 'exact'
-      : `NOT EXACT (expected ${stormSeats} going, ${waiting} waitlisted, 0 errors)`)
-);
-console.log(
-  `Vote storm: ${votes.voters} members, ${votes.attempts} votes each on ${votes.attempts} topics, all in flight at once, budget ${votes.budget}; done in ${votes.totalMs} ms (slowest ${votes.maxMs} ms).\n` +
-    `  afterwards: ${votes.accepted} accepted, ${votes.refusedOverBudget} refused over budget, ${votes.errors} errors; ${votes.storedVotes} votes stored, ${votes.votersAtBudget} members at exactly ${votes.budget} — ` +
-    (votes.exact ? 'exact' : 'NOT EXACT')
-);
-console.log(
-  `Room fan-out: ${fanout.connected} of ${fanout.clients} Server-Sent Event streams on one meeting room (connected in ${fanout.connectMs} ms, clients in a child process); ${fanout.votes} members answered its live poll one after another.\n` +
-    `  delay from sending a vote to its arrival at each stream: p50 ${fanout.p50Ms} ms, p99 ${fanout.p99Ms} ms, max ${fanout.maxMs} ms over ${fanout.deliveries} deliveries, ${fanout.lost} lost; ` +
-    `server memory ${fanout.rssBeforeMiB} → ${fanout.rssAfterMiB} MiB RSS with the streams open`
-);
-if (health) {
+if (storm)
+  console.log(
+    `RSVP storm: ${stormRequests} members of ${stormGroup.slug} (${stormGroup.memberCount} members), one PUT each, all in flight at once; done in ${storm.totalMs} ms (slowest ${storm.maxMs} ms).\n` +
+      `  afterwards: going ${storm.going}, waitlisted ${storm.waitlisted} (queue ${storm.waitlistQueue.first}–${storm.waitlistQueue.last}, ${storm.waitlistQueue.distinct} distinct), not going ${storm.notGoing}, errors ${storm.errors}; ` +
+      `event row: ${storm.goingSeats} seats taken, ${storm.waitlistCount} waiting; answers told ${storm.toldGoing} going, ${storm.toldWaitlisted} waitlisted — ` +
+      (storm.exact
+        ? 'exact'
+        : `NOT EXACT (expected ${stormSeats} going, ${waiting} waitlisted, 0 errors)`)
+  );
+if (votes)
+  console.log(
+    `Vote storm: ${votes.voters} members, ${votes.attempts} votes each on ${votes.attempts} topics, all in flight at once, budget ${votes.budget}; done in ${votes.totalMs} ms (slowest ${votes.maxMs} ms).\n` +
+      `  afterwards: ${votes.accepted} accepted, ${votes.refusedOverBudget} refused over budget, ${votes.errors} errors; ${votes.storedVotes} votes stored, ${votes.votersAtBudget} members at exactly ${votes.budget} — ` +
+      (votes.exact ? 'exact' : 'NOT EXACT')
+  );
+if (fanout)
+  console.log(
+    `Room fan-out: ${fanout.connected} of ${fanout.clients} Server-Sent Event streams on one meeting room (connected in ${fanout.connectMs} ms, clients in a child process); ${fanout.votes} members answered its live poll one after another.\n` +
+      `  delay from sending a vote to its arrival at each stream: p50 ${fanout.p50Ms} ms, p99 ${fanout.p99Ms} ms, max ${fanout.maxMs} ms over ${fanout.deliveries} deliveries, ${fanout.lost} lost; ` +
+      `server memory ${fanout.rssBeforeMiB} → ${fanout.rssAfterMiB} MiB RSS with the streams open`
+  );
+if (health && wanted('health')) {
   console.log(
     `Health: ${health.group.slug} with ${health.group.members} members and ${health.group.meetings} past meetings; first rollup (made with the data set, all history) ${health.firstRollupMs} ms, ` +
       `incremental rollup ${health.secondRollupMs} ms (${health.secondRollup.members} member rows); the group's aggregates: ${health.aggregates.signals} signal rows, ${health.aggregates.members} members (${health.aggregates.quiet} gone quiet).`
@@ -419,9 +455,10 @@ if (values.json) {
         startupMs: server.startupMs,
         rssMiB: { idle: idleRssMiB, afterLoad: afterRssMiB, peak: peakRssMiB },
         rows,
-        storm,
-        voteStorm: votes,
-        roomFanout: fanout,
+        scenarios: [...only],
+        storm: storm ?? null,
+        voteStorm: votes ?? null,
+        roomFanout: fanout ?? null,
         health: health && {
           slug: health.group.slug,
           firstRollupMs: health.firstRollupMs,
@@ -442,15 +479,15 @@ floor.stop();
 await db.close();
 if (values.data && runDatabase) await dropPgDatabase(runDatabase);
 rmSync(workDir, { recursive: true, force: true });
-if (!storm.exact) {
+if (storm && !storm.exact) {
   console.error('RSVP storm: counts are not exact — failing the bench.');
   process.exitCode = 1;
 }
-if (fanout.lost > 0 || fanout.connected < fanout.clients) {
+if (fanout && (fanout.lost > 0 || fanout.connected < fanout.clients)) {
   console.error('Room fan-out: a stream did not connect or missed a vote — failing the bench.');
   process.exitCode = 1;
 }
-if (!votes.exact) {
+if (votes && !votes.exact) {
   console.error('Vote storm: a member went over budget or a vote was lost — failing the bench.');
   process.exitCode = 1;
 }

@@ -274,6 +274,8 @@ export async function respondWithMeeting(
           .selectFrom('rsvps')
           .select((eb) => eb.fn.max('queue_no').as('q'))
           .where('event_id', '=', eventId)
+          // Only the waiting hold a number; so said, the index finds the last one at once.
+          .where('status', '=', 'waitlisted')
           .executeTakeFirst();
         queueNo = (last?.q ?? 0) + 1;
       }

@@ -5,15 +5,16 @@ import {
   ACTIVITIES_QUEUE,
   type Activity,
   type ActivityConsumer,
-  dispatchActivities
+  dispatchActivities,
+  dispatchInProcess
 } from './activity.service.ts';
 
 const SWEEP_EVERY_MS = 30_000;
 
 /**
- * Dispatches recorded activities to `consumers` (notifications, webhooks): on every nudge after a
- * commit, and every 30 s for whatever a nudge missed (a crash between commit and nudge, a
- * consumer that failed).
+ * Dispatches recorded activities to `consumers` (notifications, webhooks): in this process on
+ * every nudge after a commit, and every 30 s as a job of one node for whatever a nudge missed (a
+ * crash between commit and nudge, a consumer that failed, a nudge from another process).
  */
 export function registerActivityJobs(
   db: Db,
@@ -21,7 +22,17 @@ export function registerActivityJobs(
   consumers: readonly ActivityConsumer[],
   onError: (error: unknown, activity: Activity) => void = () => undefined
 ): PeriodicJob {
-  return registerPeriodicJob(queue, ACTIVITIES_QUEUE, SWEEP_EVERY_MS, () =>
-    dispatchActivities(db, consumers, onError)
-  );
+  const dispatch = () => dispatchActivities(db, consumers, onError);
+  const sweep = registerPeriodicJob(queue, ACTIVITIES_QUEUE, SWEEP_EVERY_MS, dispatch);
+  let stopLocal: (() => void) | undefined;
+  return {
+    async start() {
+      stopLocal = dispatchInProcess(queue, dispatch);
+      await sweep.start();
+    },
+    stop() {
+      stopLocal?.();
+      sweep.stop();
+    }
+  };
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import type { Database } from '../../db/schema.ts';
+import { writeTransaction } from '../../db/write-transaction.ts';
 import { toDate } from '../../db/values.ts';
 import type { JobQueue } from '../../jobs/job-queue.ts';
 import type { Activity, ActivityKind, ActivityPayloads } from './activity-types.ts';
@@ -55,21 +56,34 @@ export async function recordActivity<K extends ActivityKind>(
   return id;
 }
 
-/** Per queue: whether a nudge's job is being enqueued, and whether another nudge came meanwhile. */
+/** How long an in-process dispatch waits after a nudge for more activities to go with it. */
+const DISPATCH_DELAY_MS = 20;
+
+/** Per queue: the dispatcher of the process that runs it (set up by `registerActivityJobs`). */
+const localDispatchers = new WeakMap<JobQueue, () => void>();
+
+/** Per queue without a local dispatcher: whether a nudge's job is being enqueued, and whether another nudge came meanwhile. */
 const nudges = new WeakMap<JobQueue, { again: boolean }>();
 
 /**
  * Asks for a dispatch run now (after a commit); failures are left to the periodic sweep.
  *
- * Nudges coalesce: while one nudge's job is being stored, further nudges only ask for one more
- * job once it is (a dispatch run takes every pending activity, so one job enqueued after a
- * commit covers every commit before it). An RSVP storm then stores a few jobs, not one per answer.
+ * In the process that runs `queue` (the app), dispatch runs in that process: nudges that come
+ * while a run is under way ask for one more run after it, which takes every activity committed
+ * meanwhile. An RSVP storm of 2,000 answers then costs a few dispatch runs and no job at all —
+ * a job per nudge cost three more commits per answer. Elsewhere (a CLI command) a nudge enqueues
+ * one job for whoever runs the queue; nudges coalesce while it is being stored.
  *
  * @example
  * await writeTransaction(db, (trx) => recordActivity(trx, activity));
  * nudgeActivities(queue);
  */
 export function nudgeActivities(queue: JobQueue): void {
+  const local = localDispatchers.get(queue);
+  if (local) {
+    local();
+    return;
+  }
   const pending = nudges.get(queue);
   if (pending) {
     pending.again = true;
@@ -84,6 +98,48 @@ export function nudgeActivities(queue: JobQueue): void {
       nudges.delete(queue);
       if (state.again) nudgeActivities(queue);
     });
+}
+
+/**
+ * Makes `run` the dispatcher nudges of `queue` call in this process, until the returned function
+ * is called. Runs never overlap: a nudge during a run asks for one more once it ends. A run that
+ * throws (the database went away) leaves its activities to the periodic sweep.
+ *
+ * @example
+ * const stop = dispatchInProcess(queue, () => dispatchActivities(db, consumers));
+ */
+export function dispatchInProcess(queue: JobQueue, run: () => Promise<unknown>): () => void {
+  // An object, not loose variables: nudges change it while a run awaits.
+  const state = { running: false, again: false, stopped: false };
+  const more = () => state.again && !state.stopped;
+  const loop = async () => {
+    try {
+      do {
+        state.again = false;
+        // A moment first, so that answers committed about together go out together.
+        await new Promise((resolve) => setTimeout(resolve, DISPATCH_DELAY_MS));
+        if (!state.stopped) await run();
+      } while (more());
+    } catch {
+      // Left to the sweep.
+    } finally {
+      state.running = false;
+    }
+  };
+  const nudge = () => {
+    if (state.stopped) return;
+    if (state.running) {
+      state.again = true;
+      return;
+    }
+    state.running = true;
+    void loop();
+  };
+  localDispatchers.set(queue, nudge);
+  return () => {
+    state.stopped = true;
+    if (localDispatchers.get(queue) === nudge) localDispatchers.delete(queue);
+  };
 }
 
 /** A consumer of activities. It must be idempotent: two nodes may hand it the same activity. */
@@ -141,14 +197,17 @@ export async function dispatchActivities(
       }
       done.push(activity.id);
     }
-    // One statement (one commit, one fsync on SQLite) for the batch instead of one per activity.
+    // One statement for the batch instead of one per activity, and on SQLite in the group commit
+    // with whatever else is being written (not an fsync of its own).
     if (done.length > 0) {
-      await db.kysely
-        .updateTable('activities')
-        .set({ dispatched_at: new Date().toISOString() })
-        .where('id', 'in', done)
-        .where('dispatched_at', 'is', null)
-        .execute();
+      await writeTransaction(db, (trx) =>
+        trx
+          .updateTable('activities')
+          .set({ dispatched_at: new Date().toISOString() })
+          .where('id', 'in', done)
+          .where('dispatched_at', 'is', null)
+          .execute()
+      );
     }
     dispatched += done.length;
     if (batch.length < 200 || done.length === 0) return dispatched;
