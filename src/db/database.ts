@@ -1,7 +1,11 @@
 import SQLite from 'better-sqlite3';
 import { Kysely, type SqliteDatabase, type LogEvent, PostgresDialect, SqliteDialect } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import type { Database } from './schema.ts';
+import { lazyPackage } from '../lazy-package.ts';
+
+/** node-postgres, loaded only when the database is PostgreSQL. */
+const pgModule = lazyPackage<typeof pg>('pg');
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -86,7 +90,10 @@ export function openDatabase(options: {
       close: () => kysely.destroy()
     };
   }
-  const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
+  const pool = new (pgModule().Pool)({
+    connectionString: options.databaseUrl,
+    max: options.poolSize ?? 10
+  });
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log });
   return {
     kysely,

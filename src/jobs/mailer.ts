@@ -1,13 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import nodemailer from 'nodemailer';
+import type nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { JobQueue } from './job-queue.ts';
 import { MAIL_QUEUE, type MailMessage } from './mail-message.ts';
 import { mailMessageSchema, renderMail, type ValidMailMessage } from './mail-templates.ts';
 import { PermanentJobError } from './permanent-job-error.ts';
+import { lazyPackage } from '../lazy-package.ts';
+
+/** nodemailer, loaded with the first mail (a quiet instance may never send one). */
+const nodemailerModule = lazyPackage<typeof nodemailer>('nodemailer');
 
 /** How `createMailer` delivers. */
 export interface MailerOptions {
@@ -50,11 +55,13 @@ export interface Mailer {
  */
 export function createMailer(options: MailerOptions): Mailer {
   if (options.smtpUrl) {
-    const transport = nodemailer.createTransport(options.smtpUrl);
+    const smtpUrl = options.smtpUrl;
+    let transport: Transporter | undefined;
     return {
       async send(message) {
         const valid = mailMessageSchema.parse(message);
         const mail = await renderMail(valid);
+        transport ??= nodemailerModule().createTransport(smtpUrl);
         try {
           const info = await transport.sendMail({
             from: options.from,
@@ -80,21 +87,20 @@ export function createMailer(options: MailerOptions): Mailer {
         }
       },
       close() {
-        transport.close();
+        transport?.close();
       }
     };
   }
 
   const mailDir = path.join(options.dataDir, 'mail');
-  const transport = nodemailer.createTransport({
-    streamTransport: true,
-    buffer: true,
-    newline: 'windows'
-  });
+  const fileTransport = () =>
+    nodemailerModule().createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
+  let transport: ReturnType<typeof fileTransport> | undefined;
   return {
     async send(message) {
       const valid = mailMessageSchema.parse(message);
       const mail = await renderMail(valid);
+      transport ??= fileTransport();
       const info = await transport.sendMail({
         from: options.from,
         to: valid.to,
@@ -118,7 +124,7 @@ export function createMailer(options: MailerOptions): Mailer {
       );
     },
     close() {
-      transport.close();
+      transport?.close();
     }
   };
 }

@@ -1,9 +1,13 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
-import { type JobResult, PgBoss, type QueueOptions } from 'pg-boss';
+import type { JobResult, PgBoss, QueueOptions } from 'pg-boss';
 import pino, { type Logger } from 'pino';
 import type { EnqueueOptions, JobHandler, JobQueue } from './job-queue.ts';
 import { describeError, isPermanentJobError } from './permanent-job-error.ts';
+import { lazyPackage } from '../lazy-package.ts';
+
+/** pg-boss, loaded only when the database is PostgreSQL. */
+const pgBossModule = lazyPackage<typeof import('pg-boss')>('pg-boss');
 
 /** How to reach PostgreSQL and how pg-boss should retry; the defaults suit production. */
 export interface PgBossJobQueueOptions {
@@ -105,7 +109,7 @@ export class PgBossJobQueue implements JobQueue {
       retryDelayMax: options.retryDelayMaxSeconds ?? 3600,
       expireInSeconds: options.expireInSeconds ?? 300
     };
-    this.#boss = new PgBoss({
+    this.#boss = new (pgBossModule().PgBoss)({
       connectionString: options.connectionString,
       schema: this.#schema,
       application_name: 'guildhall-jobs',

@@ -1,7 +1,11 @@
 import { EventEmitter } from 'node:events';
-import pg from 'pg';
+import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Dialect } from '../db/database.ts';
+import { lazyPackage } from '../lazy-package.ts';
+
+/** node-postgres, loaded only when the database is PostgreSQL. */
+const pgModule = lazyPackage<typeof pg>('pg');
 
 /** Receives one message published on a channel. */
 export type RealtimeListener = (data: string) => void;
@@ -123,7 +127,7 @@ export class PostgresRealtime implements Realtime {
 
   /** Connects the listening client; resolves once `LISTEN` is active. */
   async start(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.#url });
+    const client = new (pgModule().Client)({ connectionString: this.#url });
     client.on('notification', (message) => {
       if (message.channel !== PG_NOTIFY_CHANNEL || !message.payload) return;
       try {
@@ -173,7 +177,7 @@ export class PostgresRealtime implements Realtime {
 
   async #publisherClient(): Promise<pg.Client> {
     this.#publisherReady ??= (async () => {
-      const client = new pg.Client({ connectionString: this.#url });
+      const client = new (pgModule().Client)({ connectionString: this.#url });
       const forget = () => {
         if (this.#publisher === client) {
           this.#publisher = undefined;

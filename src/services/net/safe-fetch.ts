@@ -7,7 +7,11 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { IncomingHttpHeaders } from 'node:http';
-import { RequestFilteringHttpAgent, RequestFilteringHttpsAgent } from 'request-filtering-agent';
+import type * as requestFilteringAgent from 'request-filtering-agent';
+import { lazyPackage } from '../../lazy-package.ts';
+
+/** The connect-time address filter, loaded with the first outbound request. */
+const filteringAgents = lazyPackage<typeof requestFilteringAgent>('request-filtering-agent');
 
 /** Why a safe fetch failed. */
 export type SafeFetchErrorKind =
@@ -168,9 +172,10 @@ function requestOnce(
   const secure = url.protocol === 'https:';
   // Only the exact host:port an operator named may reach a private address.
   const filter = { allowPrivateIPAddress: allow.has(hostPortOf(url)), keepAlive: false };
+  const agents = filteringAgents();
   const agent = secure
-    ? new RequestFilteringHttpsAgent(filter)
-    : new RequestFilteringHttpAgent(filter);
+    ? new agents.RequestFilteringHttpsAgent(filter)
+    : new agents.RequestFilteringHttpAgent(filter);
   const maxBytes = options.maxBytes ?? SAFE_FETCH_DEFAULTS.maxBytes;
   const connectTimeoutMs = options.connectTimeoutMs ?? SAFE_FETCH_DEFAULTS.connectTimeoutMs;
   const headers: Record<string, string> = {
