@@ -159,7 +159,9 @@ export async function generateActivity(
     for (const [v, user] of members.slice(0, 20).entries()) {
       const picks = Math.min(ids.length, 1 + (v % 3));
       for (let p = 0; p < picks; p++) {
-        votes.push([roundId, ids[(v + p) % ids.length] ?? '', user, 1, iso(today - DAY_MS)]);
+        // Cast some time in the three days the round has been open.
+        const at = today - 3 * DAY_MS + Math.floor(rnd() * 3 * DAY_MS);
+        votes.push([roundId, ids[(v + p) % ids.length] ?? '', user, 1, iso(at)]);
       }
     }
   }
@@ -250,7 +252,8 @@ export async function generateActivity(
       pollOptions.push([options_[o] ?? '', pollId, o, label, picks.filter((p) => p === o).length]);
     }
     for (const [b, user] of answered.entries()) {
-      ballots.push([pollId, user, iso(opened + (b + 1) * 60_000)]);
+      // Answered some time in the two days the poll has been open.
+      ballots.push([pollId, user, iso(opened + (b + 1) * 60_000 + Math.floor(rnd() * 2 * DAY_MS))]);
       choices.push([pollId, options_[picks[b] ?? 0] ?? '', user]);
     }
   }

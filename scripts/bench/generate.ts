@@ -402,7 +402,6 @@ export async function generate(db: Db, options: GenerateOptions): Promise<Genera
   // a quarter of the published ones have people going (never more than the seats or members).
   const erand = random(options.seed ^ 0x5eed_e7e7);
   const today = Math.floor(Date.now() / DAY_MS) * DAY_MS;
-  const now = new Date(today).toISOString();
   const perGroup = zipf(groups.length, options.events, 0.5);
   const nextEventIds: (string | null)[] = groups.map(() => null);
   const nextEventStarts: (number | null)[] = groups.map(() => null);
@@ -457,6 +456,8 @@ export async function generate(db: Db, options: GenerateOptions): Promise<Genera
                   ? 'cancelled'
                   : 'published';
             const capacity = erand() < 0.2 ? null : (venueCapacity[gi] ?? 50);
+            // Announced three weeks before, or a week ago when that is later.
+            const createdMs = Math.min(startsMs - 21 * DAY_MS, today - 7 * DAY_MS);
             let going = 0;
             if (status === 'published' && erand() < 0.25) {
               going = Math.min(g.member_count, capacity ?? 80, 1 + Math.floor(erand() * 40));
@@ -470,7 +471,10 @@ export async function generate(db: Db, options: GenerateOptions): Promise<Genera
                   id,
                   `bench-user-${user}`,
                   'going',
-                  isPast ? startsAt : now,
+                  // Upcoming: answered some time between the announcement and today.
+                  isPast
+                    ? startsAt
+                    : new Date(createdMs + Math.floor(erand() * (today - createdMs))).toISOString(),
                   checkedIn
                 ]);
               }
@@ -479,7 +483,7 @@ export async function generate(db: Db, options: GenerateOptions): Promise<Genera
               nextEventIds[gi] = id;
               nextEventStarts[gi] = startsMs;
             }
-            const created = new Date(Math.min(startsMs - 21 * DAY_MS, today)).toISOString();
+            const created = new Date(createdMs).toISOString();
             yield [
               id,
               g.id,
