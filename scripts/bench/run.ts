@@ -274,6 +274,11 @@ const secrets = await db.kysely.transaction().execute(async (trx) => {
 const health =
   manifest.health && wanted('health') ? await prepareHealthBench(db, manifest.health, log) : null;
 
+// What the set-up wrote (tokens, the incremental rollup) goes into the database file, so the
+// server does not start by reading a long write-ahead log, as no server restarting in production
+// would have to.
+db.sqlite?.pragma('wal_checkpoint(TRUNCATE)');
+
 // 3. The floor and the server, each in its own process.
 const floor = await startFloor(
   manifest.dialect === 'sqlite' ? path.join(workDir, 'guildhall.db') : null

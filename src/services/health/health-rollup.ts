@@ -56,7 +56,10 @@ export const HEALTH_STATE = {
 export const HEALTH_LOOKBACK_DAYS = 14;
 /** The most days one slice covers (sparse years of history go by in a few slices). */
 export const HEALTH_SLICE_DAYS = 365;
-/** The days of a run's first slice; later slices are sized by the activity of the one before. */
+/**
+ * The days of a first run's first slice (a later run's first slice is one day); later slices are
+ * sized by the activity of the one before.
+ */
 const FIRST_SLICE_DAYS = 28;
 /**
  * About how many signal and meeting rows one slice should hold: what bounds the run's memory. A
@@ -124,7 +127,9 @@ export async function rollUpHealth(db: Db, options: RollupOptions = {}): Promise
   const touched = membersOn === today && resumeAt === null ? new Set<string>() : null;
   let signals = 0;
   let meetings = 0;
-  let days = Math.min(maxDays, FIRST_SLICE_DAYS);
+  // A first run starts at the oldest activity, usually sparse; a later run at the busiest two
+  // weeks there are, so it starts with one day and grows its slices from what that day held.
+  let days = Math.min(maxDays, firstRun ? FIRST_SLICE_DAYS : 1);
   let lower = resumeAt ?? from;
   // A first run's first slice reaches from 1970 to a slice past the earliest activity.
   let upper = daysBefore(lower, -days);
