@@ -295,13 +295,14 @@ const server = await startServer({
   ...(values['node-options'] ? { NODE_OPTIONS: values['node-options'] } : {})
 });
 const base = server.base;
+const startRssMiB = server.rssMiB();
 // A server starts every periodic job at once (the health rollup catches up, reminders are
 // planned, …): "idle" is once its queue has been empty for two readings a second apart.
 const settledMs = await jobsSettled(base);
 await new Promise((r) => setTimeout(r, 3000));
 const idleRssMiB = server.rssMiB();
 log(
-  `  up in ${server.startupMs} ms; start-up jobs done ${settledMs} ms later; idle RSS ${idleRssMiB} MiB`
+  `  up in ${server.startupMs} ms (RSS ${startRssMiB} MiB); start-up jobs done ${settledMs} ms later; idle RSS ${idleRssMiB} MiB`
 );
 
 // 4. Load.
@@ -463,7 +464,7 @@ if (health && wanted('health')) {
   );
 }
 console.log(
-  `Server: start-up ${server.startupMs} ms (process start, migrations check, app build, listen), then ${settledMs} ms until the start-up jobs were done; RSS idle ${idleRssMiB} MiB, after the load ${afterRssMiB} MiB, peak ${peakRssMiB} MiB. Data set made in ${manifest.totalSeconds} s.`
+  `Server: start-up ${server.startupMs} ms (process start, migrations check, app build, listen), then ${settledMs} ms until the start-up jobs were done; RSS at start ${startRssMiB} MiB, idle after the start-up jobs ${idleRssMiB} MiB, after the load ${afterRssMiB} MiB, peak ${peakRssMiB} MiB. Data set made in ${manifest.totalSeconds} s.`
 );
 if (values.json) {
   writeFileSync(
@@ -478,7 +479,12 @@ if (values.json) {
         webBuiltAt,
         startupMs: server.startupMs,
         startupJobsMs: settledMs,
-        rssMiB: { idle: idleRssMiB, afterLoad: afterRssMiB, peak: peakRssMiB },
+        rssMiB: {
+          atStart: startRssMiB,
+          idle: idleRssMiB,
+          afterLoad: afterRssMiB,
+          peak: peakRssMiB
+        },
         rows,
         scenarios: [...only],
         storm: storm ?? null,
