@@ -6,6 +6,7 @@ import { SseReader } from '../test/sse-reader.ts';
 import { describeWithApp, type TestApp } from '../test/test-app.ts';
 import { PAGE_FLUSH_CHANNEL, PUBLIC_API_CACHE_CONTROL } from './http-cache.ts';
 import { templatePage } from './page-cache.ts';
+import { eventually } from '../test/eventually.ts';
 
 /** Puts one page into the app's page cache, as web-mount.ts would after a render. */
 function fillPageCache(t: TestApp, key = 'http://guildhall.test/x\nen\n'): void {
@@ -22,14 +23,6 @@ function fillPageCache(t: TestApp, key = 'http://guildhall.test/x\nen\n'): void 
 }
 
 /** Waits until `check` holds (realtime listeners run on a later tick, or after a NOTIFY). */
-async function eventually(check: () => boolean, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 function varyOf(headers: Record<string, unknown>): string[] {
   const vary = headers.vary;
   return (typeof vary === 'string' ? vary : '').split(',').map((v) => v.trim().toLowerCase());

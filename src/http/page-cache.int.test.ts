@@ -14,6 +14,7 @@ import { BASE_URL, PASSWORD, RecordingQueue, sessionCookie } from '../test/test-
 import { buildApp } from './app.ts';
 import { PAGE_FLUSH_CHANNEL } from './http-cache.ts';
 import { DEFAULT_PAGE_CACHE } from './page-cache.ts';
+import { eventually } from '../test/eventually.ts';
 
 // The pages come from the SvelteKit build (`npx vite build`); without one there is nothing to cache.
 const buildDir = path.resolve('build');
@@ -26,14 +27,6 @@ function nonces(res: LightMyRequestResponse): { header?: string; body: string[] 
   const header = /'nonce-([^']+)'/.exec(csp)?.[1];
   const body = [...res.body.matchAll(/nonce="([^"]+)"/g)].map((m) => m[1] ?? '');
   return header === undefined ? { body } : { header, body };
-}
-
-async function eventually(check: () => boolean, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 for (const dialect of testDialects()) {

@@ -1,20 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { eventually } from '../../test/eventually.ts';
 import { RecordingQueue } from '../../test/test-app.ts';
 import { ACTIVITIES_QUEUE, dispatchInProcess, nudgeActivities } from './activity.service.ts';
-
-const until = async (check: () => boolean, ms = 2000) => {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-};
 
 describe('nudgeActivities', () => {
   it('enqueues a job when no dispatcher runs in this process', async () => {
     const queue = new RecordingQueue();
     nudgeActivities(queue);
-    await until(() => queue.payloads(ACTIVITIES_QUEUE).length === 1);
+    await eventually(() => queue.payloads(ACTIVITIES_QUEUE).length === 1, 2000);
   });
 
   it('runs the local dispatcher instead, coalescing nudges that come during a run', async () => {
@@ -26,10 +19,10 @@ describe('nudgeActivities', () => {
       await new Promise<void>((resolve) => (release = resolve));
     });
     for (let i = 0; i < 100; i++) nudgeActivities(queue); // one burst: one run
-    await until(() => runs === 1);
+    await eventually(() => runs === 1, 2000);
     for (let i = 0; i < 50; i++) nudgeActivities(queue); // during the run: one more run after it
     release?.();
-    await until(() => runs === 2);
+    await eventually(() => runs === 2, 2000);
     release?.();
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(runs).toBe(2);
@@ -45,13 +38,13 @@ describe('nudgeActivities', () => {
       return Promise.reject(new Error('database closed'));
     });
     nudgeActivities(queue);
-    await until(() => runs === 1);
+    await eventually(() => runs === 1, 2000);
     await new Promise((resolve) => setTimeout(resolve, 10));
     nudgeActivities(queue);
-    await until(() => runs === 2);
+    await eventually(() => runs === 2, 2000);
     stop();
     nudgeActivities(queue); // no dispatcher any more: a job for whoever runs the queue
-    await until(() => queue.payloads(ACTIVITIES_QUEUE).length === 1);
+    await eventually(() => queue.payloads(ACTIVITIES_QUEUE).length === 1, 2000);
     await new Promise((resolve) => setTimeout(resolve, 60));
     expect(runs).toBe(2);
   });
