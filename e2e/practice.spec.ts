@@ -14,7 +14,7 @@ import {
 } from './support/practice.ts';
 import { ADMIN_STATE, createAdmin } from './support/admin.ts';
 import { BASE_URL } from './support/server.ts';
-import { SIGNED_IN_STATE } from './support/session.ts';
+import { hydrated, SIGNED_IN_STATE } from './support/session.ts';
 
 /** Marks the page's window: still marked later means it was never reloaded. */
 async function mark(page: Page): Promise<void> {
@@ -93,6 +93,8 @@ test('a practice group votes its topics onto the agenda: with and without JavaSc
   await propose(a, t1, "I'd like someone to explain it");
   const b = await bContext.newPage();
   await b.goto(topicsPath);
+  // B's form posts through JavaScript: filled before hydration, the click would go nowhere.
+  await hydrated(b);
   await propose(b, t2, 'I can present it');
   await propose(b, t3, 'I can present it');
 
