@@ -4,9 +4,10 @@
 // health_weeks). Idempotent: each run recomputes a trailing window, so two nodes or a retry
 // write the same rows. The window is gone through in slices of days, oldest first
 // (health-slices.ts), members a chunk of groups at a time, weeks a few at a time: memory stays
-// bounded however long the history, every write transaction is short (serialized across nodes by
-// an advisory lock on PostgreSQL), and the run yields to the event loop in between, so the server
-// keeps serving requests. A first run records its progress and, when interrupted, the next run
+// bounded however long the history (the activity is counted by the database, not in memory), a
+// write transaction covers one slice (serialized across nodes by an advisory lock on PostgreSQL;
+// on a day with half a million signals it takes seconds, most of them on a re-run spent counting,
+// since only what differs is written), and the run yields to the event loop in between. A first run records its progress and, when interrupted, the next run
 // resumes where it stopped.
 
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
@@ -62,7 +63,8 @@ export const HEALTH_SLICE_DAYS = 365;
  */
 const FIRST_SLICE_DAYS = 28;
 /**
- * About how many signal and meeting rows one slice should hold: what bounds the run's memory. A
+ * About how many signal and meeting rows one slice should hold: what bounds one write
+ * transaction (the counting itself is done by the database, so memory does not grow with it). A
  * slice is sized from the density of the one before (at most twice as many days), so a busy
  * instance goes through its recent months in slices of a few days, its quiet early years in few.
  */

@@ -1,10 +1,13 @@
 // The health rollup's reading side: every kind of participation (domain/health.ts HEALTH_SIGNALS)
-// and every per-day count, read from the raw tables for one span of time [from, now) and bucketed
-// into UTC days in JS (timestamps read with toDate, so SQLite and PostgreSQL agree).
+// and every per-day count of one span of time [from, now), bucketed into UTC days. Activity read
+// from the raw tables is counted by the database (GROUP BY), so a busy day's hundreds of thousands
+// of rows never reach JavaScript: the slice compares and writes them with INSERT … SELECT. Only the
+// signals of meetings (attended, spoke, hosted) are counted here, in a SignalTally.
 
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import type { Kysely } from 'kysely';
+import type { Kysely, RawBuilder, Selectable, SelectQueryBuilder } from 'kysely';
+import { sql } from 'kysely';
 import { dayOf, type HealthSignal } from '../../domain/health.ts';
+import type { Dialect } from '../../db/database.ts';
 import type { Database } from '../../db/schema.ts';
 import { toDate } from '../../db/values.ts';
 
@@ -34,12 +37,12 @@ export interface DayRow {
   comments: number;
 }
 
-type DayCounts = Omit<DayRow, 'group_id' | 'day'>;
+/** The signals that come with meetings (health-meetings.ts), counted in JavaScript. */
+export const MEETING_SIGNALS = ['attended', 'spoke', 'hosted'] as const satisfies HealthSignal[];
 
-/** Counts signals per (group, day, user, signal) and contributions per (group, day). */
+/** Counts signals per (group, day, user, signal). */
 export class SignalTally {
   private readonly signals = new Map<string, SignalRow>();
-  private readonly days = new Map<string, DayRow>();
 
   signal(groupId: string, at: Date | string, userId: string | null, signal: HealthSignal, n = 1) {
     if (userId === null || n <= 0) return;
@@ -50,214 +53,290 @@ export class SignalTally {
     else this.signals.set(key, { group_id: groupId, day, user_id: userId, signal, count: n });
   }
 
-  day(groupId: string, at: Date, field: keyof DayCounts, n = 1) {
-    if (n === 0) return;
-    const day = dayOf(at);
-    const key = `${groupId}|${day}`;
-    let row = this.days.get(key);
-    if (!row) {
-      row = {
-        group_id: groupId,
-        day,
-        joins: 0,
-        leaves: 0,
-        topics_proposed: 0,
-        votes_cast: 0,
-        poll_answers: 0,
-        posts: 0,
-        comments: 0
-      };
-      this.days.set(key, row);
-    }
-    row[field] += n;
-  }
-
   /** In primary-key order, which makes inserting them much cheaper. */
   signalRows(): SignalRow[] {
     return [...this.signals.entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([, row]) => row);
   }
+}
 
-  dayRows(): DayRow[] {
-    return [...this.days.values()];
-  }
+/** The UTC day (`YYYY-MM-DD`) of a timestamp column: ISO text on SQLite, timestamptz on PostgreSQL. */
+function dayOfColumn(dialect: Dialect, column: string): RawBuilder<string> {
+  return dialect === 'sqlite'
+    ? sql<string>`substr(${sql.ref(column)}, 1, 10)`
+    : sql<string>`to_char(${sql.ref(column)} at time zone 'UTC', 'YYYY-MM-DD')`;
 }
 
 /**
- * Reads every signal and day count whose own timestamp falls in the span (all but `attended`,
- * `spoke` and `hosted`, which come with the meetings, see health-meetings.ts). Gives the event
- * loop a turn after each table, so a slice never blocks requests for more than one query.
+ * The group of the event a reference points to, as a correlated subquery rather than a join: the
+ * plan then reads the activity table by its time index and looks each event up by primary key,
+ * where a join may walk every event instead. (Votes and poll answers join their round or poll:
+ * there are few of those, and walking them beats a lookup per row on a busy day.)
  */
-export async function tallyActivity(k: Kysely<Database>, span: Span, tally: SignalTally) {
-  const { fromIso, nowIso } = span;
+function groupOfEvent(ref: string) {
+  return sql<string | null>`(select e.group_id from events e where e.id = ${sql.ref(ref)})`.as(
+    'group_id'
+  );
+}
 
-  // The event's group is looked up per row (a correlated subquery, not a join), so the plan
-  // filters the activity table first: with a join, SQLite may walk every event and probe for it.
-  const rsvps = await k
+const DAY_FIELDS = [
+  'joins',
+  'leaves',
+  'topics_proposed',
+  'votes_cast',
+  'poll_answers',
+  'posts',
+  'comments'
+] as const;
+type DayField = (typeof DAY_FIELDS)[number];
+
+/**
+ * The activity signals of the span (every signal but the meetings'), one row per (group, day,
+ * user, signal) with its count: a query to compare with what is stored or to insert from.
+ *
+ * @example
+ * await trx.insertInto('health_signals').columns(SIGNAL_COLUMNS).expression(activitySignals(trx, 'sqlite', span)).execute();
+ */
+export function activitySignals(k: Kysely<Database>, dialect: Dialect, span: Span) {
+  const { fromIso, nowIso } = span;
+  const day = (column: string) => dayOfColumn(dialect, column).as('day');
+  const signal = (name: HealthSignal) => sql<HealthSignal>`${sql.lit(name)}`.as('signal');
+  /** Every arm selects the same types: ids that may be null (deleted accounts are skipped). */
+  const id = (ref: string, as: 'group_id' | 'user_id') =>
+    sql<string | null>`${sql.ref(ref)}`.as(as);
+
+  const rsvps = k
     .selectFrom('rsvps as r')
-    .select((eb) => [
-      eb
-        .selectFrom('events as e')
-        .select('e.group_id')
-        .whereRef('e.id', '=', 'r.event_id')
-        .as('group_id'),
-      'r.user_id',
-      'r.created_at'
+    .select([
+      groupOfEvent('r.event_id'),
+      day('r.created_at'),
+      id('r.user_id', 'user_id'),
+      signal('rsvp')
     ])
     .where('r.created_at', '>=', fromIso)
-    .where('r.created_at', '<', nowIso)
-    .execute();
-  for (const r of rsvps)
-    if (r.group_id !== null) tally.signal(r.group_id, toDate(r.created_at), r.user_id, 'rsvp');
-  await yieldToEventLoop();
-
-  // Each vote row is one `voted`; the day's votes cast count the dots.
-  const votes = await k
+    .where('r.created_at', '<', nowIso);
+  // Each vote row is one `voted` (the day's votes cast count the dots, see activityDays).
+  const votes = k
     .selectFrom('votes as v')
     .innerJoin('voting_rounds as vr', 'vr.id', 'v.round_id')
-    .select(['vr.group_id', 'v.user_id', 'v.count', 'v.updated_at'])
+    .select([
+      id('vr.group_id', 'group_id'),
+      day('v.updated_at'),
+      id('v.user_id', 'user_id'),
+      signal('voted')
+    ])
     .where('v.count', '>', 0)
     .where('v.updated_at', '>=', fromIso)
-    .where('v.updated_at', '<', nowIso)
-    .execute();
-  for (const v of votes) {
-    const at = toDate(v.updated_at);
-    tally.signal(v.group_id, at, v.user_id, 'voted');
-    tally.day(v.group_id, at, 'votes_cast', v.count);
-  }
-  await yieldToEventLoop();
-
-  const ballots = await k
+    .where('v.updated_at', '<', nowIso);
+  const ballots = k
     .selectFrom('poll_ballots as b')
     .innerJoin('polls as p', 'p.id', 'b.poll_id')
-    .select(['p.group_id', 'b.user_id', 'b.created_at'])
+    .select([
+      id('p.group_id', 'group_id'),
+      day('b.created_at'),
+      id('b.user_id', 'user_id'),
+      signal('polled')
+    ])
     .where('b.created_at', '>=', fromIso)
-    .where('b.created_at', '<', nowIso)
-    .execute();
-  for (const b of ballots) {
-    const at = toDate(b.created_at);
-    tally.signal(b.group_id, at, b.user_id, 'polled');
-    tally.day(b.group_id, at, 'poll_answers');
-  }
-  await yieldToEventLoop();
-
-  const topicComments = await k
+    .where('b.created_at', '<', nowIso);
+  const topicComments = k
     .selectFrom('topic_comments as c')
     .innerJoin('topics as t', 't.id', 'c.topic_id')
-    .select(['t.group_id', 'c.author_id', 'c.created_at'])
+    .select([
+      id('t.group_id', 'group_id'),
+      day('c.created_at'),
+      id('c.author_id', 'user_id'),
+      signal('commented')
+    ])
     .where('c.created_at', '>=', fromIso)
-    .where('c.created_at', '<', nowIso)
-    .execute();
-  for (const c of topicComments) {
-    const at = toDate(c.created_at);
-    tally.signal(c.group_id, at, c.author_id, 'commented');
-    tally.day(c.group_id, at, 'comments');
-  }
-  await yieldToEventLoop();
-
+    .where('c.created_at', '<', nowIso);
   // A comment on a help post is help given when it answers someone else; elsewhere a comment.
-  const postComments = await k
+  const postComments = k
     .selectFrom('post_comments as c')
     .innerJoin('posts as p', 'p.id', 'c.post_id')
-    .select(['p.group_id', 'p.kind', 'p.author_id as post_author', 'c.author_id', 'c.created_at'])
+    .select([
+      id('p.group_id', 'group_id'),
+      day('c.created_at'),
+      id('c.author_id', 'user_id'),
+      sql<HealthSignal>`case when p.kind = 'help' then 'helped' else 'commented' end`.as('signal')
+    ])
     .where('c.status', '=', 'visible')
     .where('c.created_at', '>=', fromIso)
     .where('c.created_at', '<', nowIso)
-    .execute();
-  for (const c of postComments) {
-    const at = toDate(c.created_at);
-    tally.day(c.group_id, at, 'comments');
-    if (c.kind !== 'help') tally.signal(c.group_id, at, c.author_id, 'commented');
-    else if (c.author_id !== c.post_author) tally.signal(c.group_id, at, c.author_id, 'helped');
-  }
-  await yieldToEventLoop();
-
-  const questions = await k
+    .where((eb) =>
+      eb.or([
+        eb('p.kind', '<>', 'help'),
+        eb(sql.ref('c.author_id'), 'is distinct from', sql.ref('p.author_id'))
+      ])
+    );
+  const questions = k
     .selectFrom('questions as q')
-    .select((eb) => [
-      eb
-        .selectFrom('events as e')
-        .select('e.group_id')
-        .whereRef('e.id', '=', 'q.event_id')
-        .as('group_id'),
-      'q.author_id',
-      'q.created_at'
+    .select([
+      groupOfEvent('q.event_id'),
+      day('q.created_at'),
+      id('q.author_id', 'user_id'),
+      signal('asked')
     ])
     .where('q.created_at', '>=', fromIso)
-    .where('q.created_at', '<', nowIso)
-    .execute();
-  for (const q of questions)
-    if (q.group_id !== null) tally.signal(q.group_id, toDate(q.created_at), q.author_id, 'asked');
-  await yieldToEventLoop();
-
-  const feedback = await k
+    .where('q.created_at', '<', nowIso);
+  const feedback = k
     .selectFrom('feedback as f')
-    .select((eb) => [
-      eb
-        .selectFrom('events as e')
-        .select('e.group_id')
-        .whereRef('e.id', '=', 'f.event_id')
-        .as('group_id'),
-      'f.user_id',
-      'f.created_at'
+    .select([
+      groupOfEvent('f.event_id'),
+      day('f.created_at'),
+      id('f.user_id', 'user_id'),
+      signal('feedback')
     ])
     .where('f.created_at', '>=', fromIso)
-    .where('f.created_at', '<', nowIso)
-    .execute();
-  for (const f of feedback)
-    if (f.group_id !== null) tally.signal(f.group_id, toDate(f.created_at), f.user_id, 'feedback');
-  await yieldToEventLoop();
-
-  const kudos = await k
-    .selectFrom('kudos')
-    .select(['group_id', 'from_user_id', 'created_at'])
-    .where('created_at', '>=', fromIso)
-    .where('created_at', '<', nowIso)
-    .execute();
-  for (const g of kudos) tally.signal(g.group_id, toDate(g.created_at), g.from_user_id, 'kudos');
-  await yieldToEventLoop();
-
+    .where('f.created_at', '<', nowIso);
+  const kudos = k
+    .selectFrom('kudos as g')
+    .select([
+      id('g.group_id', 'group_id'),
+      day('g.created_at'),
+      id('g.from_user_id', 'user_id'),
+      signal('kudos')
+    ])
+    .where('g.created_at', '>=', fromIso)
+    .where('g.created_at', '<', nowIso);
   // Help requests are neither posted nor helped; a job lead is help given.
-  const posts = await k
-    .selectFrom('posts')
-    .select(['group_id', 'author_id', 'kind', 'created_at'])
-    .where('status', '=', 'visible')
-    .where('created_at', '>=', fromIso)
-    .where('created_at', '<', nowIso)
-    .execute();
-  for (const p of posts) {
-    const at = toDate(p.created_at);
-    tally.day(p.group_id, at, 'posts');
-    if (p.kind === 'job') tally.signal(p.group_id, at, p.author_id, 'helped');
-    else if (p.kind !== 'help') tally.signal(p.group_id, at, p.author_id, 'posted');
-  }
-  await yieldToEventLoop();
+  const posts = k
+    .selectFrom('posts as p')
+    .select([
+      id('p.group_id', 'group_id'),
+      day('p.created_at'),
+      id('p.author_id', 'user_id'),
+      sql<HealthSignal>`case when p.kind = 'job' then 'helped' else 'posted' end`.as('signal')
+    ])
+    .where('p.status', '=', 'visible')
+    .where('p.kind', '<>', 'help')
+    .where('p.created_at', '>=', fromIso)
+    .where('p.created_at', '<', nowIso);
+  const topics = k
+    .selectFrom('topics as t')
+    .select([
+      id('t.group_id', 'group_id'),
+      day('t.created_at'),
+      id('t.proposed_by', 'user_id'),
+      signal('proposed')
+    ])
+    .where('t.created_at', '>=', fromIso)
+    .where('t.created_at', '<', nowIso);
 
-  const topics = await k
-    .selectFrom('topics')
-    .select(['group_id', 'proposed_by', 'created_at'])
-    .where('created_at', '>=', fromIso)
-    .where('created_at', '<', nowIso)
-    .execute();
-  for (const t of topics) {
-    const at = toDate(t.created_at);
-    tally.day(t.group_id, at, 'topics_proposed');
-    tally.signal(t.group_id, at, t.proposed_by, 'proposed');
-  }
-  await yieldToEventLoop();
+  const all = rsvps
+    .unionAll(votes)
+    .unionAll(ballots)
+    .unionAll(topicComments)
+    .unionAll(postComments)
+    .unionAll(questions)
+    .unionAll(feedback)
+    .unionAll(kudos)
+    .unionAll(posts)
+    .unionAll(topics);
+  return k
+    .selectFrom(all.as('a'))
+    .select([
+      'a.group_id',
+      'a.day',
+      'a.user_id',
+      'a.signal',
+      (eb) => eb.cast<number>(eb.fn.countAll(), 'integer').as('count')
+    ])
+    .where('a.group_id', 'is not', null)
+    .where('a.user_id', 'is not', null)
+    .groupBy(['a.group_id', 'a.day', 'a.user_id', 'a.signal']) as SelectQueryBuilder<
+    Database,
+    'health_signals',
+    Selectable<Database['health_signals']>
+  >;
+}
 
-  const log = await k
-    .selectFrom('membership_log')
-    .select(['group_id', 'delta', 'created_at'])
-    .where('created_at', '>=', fromIso)
-    .where('created_at', '<', nowIso)
-    .execute();
-  for (const l of log) {
-    const at = toDate(l.created_at);
-    if (l.delta > 0) tally.day(l.group_id, at, 'joins', l.delta);
-    else tally.day(l.group_id, at, 'leaves', -l.delta);
-  }
+export const SIGNAL_COLUMNS = ['group_id', 'day', 'user_id', 'signal', 'count'] as const;
+export const DAY_COLUMNS = ['group_id', 'day', ...DAY_FIELDS] as const;
+
+/**
+ * The span's counts per (group, day): joins and leaves, topics proposed, votes cast (dots), poll
+ * answers, posts and comments; a row for each group and day with any of them.
+ */
+export function activityDays(k: Kysely<Database>, dialect: Dialect, span: Span) {
+  const { fromIso, nowIso } = span;
+  const day = (column: string) => dayOfColumn(dialect, column).as('day');
+  const group = (ref: string) => sql<string>`${sql.ref(ref)}`.as('group_id');
+  /** The seven counts of one source: `value` for its field, 0 for the others. */
+  const counts = (field: DayField, value: RawBuilder<number> = sql<number>`1`) =>
+    DAY_FIELDS.map((f) => (f === field ? value : sql<number>`0`).as(f));
+
+  const votes = k
+    .selectFrom('votes as v')
+    .innerJoin('voting_rounds as vr', 'vr.id', 'v.round_id')
+    .select([group('vr.group_id'), day('v.updated_at'), ...counts('votes_cast', sql`v.count`)])
+    .where('v.count', '>', 0)
+    .where('v.updated_at', '>=', fromIso)
+    .where('v.updated_at', '<', nowIso);
+  const ballots = k
+    .selectFrom('poll_ballots as b')
+    .innerJoin('polls as p', 'p.id', 'b.poll_id')
+    .select([group('p.group_id'), day('b.created_at'), ...counts('poll_answers')])
+    .where('b.created_at', '>=', fromIso)
+    .where('b.created_at', '<', nowIso);
+  const topicComments = k
+    .selectFrom('topic_comments as c')
+    .innerJoin('topics as t', 't.id', 'c.topic_id')
+    .select([group('t.group_id'), day('c.created_at'), ...counts('comments')])
+    .where('c.created_at', '>=', fromIso)
+    .where('c.created_at', '<', nowIso);
+  const postComments = k
+    .selectFrom('post_comments as c')
+    .innerJoin('posts as p', 'p.id', 'c.post_id')
+    .select([group('p.group_id'), day('c.created_at'), ...counts('comments')])
+    .where('c.status', '=', 'visible')
+    .where('c.created_at', '>=', fromIso)
+    .where('c.created_at', '<', nowIso);
+  const posts = k
+    .selectFrom('posts as p')
+    .select([group('p.group_id'), day('p.created_at'), ...counts('posts')])
+    .where('p.status', '=', 'visible')
+    .where('p.created_at', '>=', fromIso)
+    .where('p.created_at', '<', nowIso);
+  const topics = k
+    .selectFrom('topics as t')
+    .select([group('t.group_id'), day('t.created_at'), ...counts('topics_proposed')])
+    .where('t.created_at', '>=', fromIso)
+    .where('t.created_at', '<', nowIso);
+  const joins = k
+    .selectFrom('membership_log as l')
+    .select([group('l.group_id'), day('l.created_at'), ...counts('joins', sql`l.delta`)])
+    .where('l.delta', '>', 0)
+    .where('l.created_at', '>=', fromIso)
+    .where('l.created_at', '<', nowIso);
+  const leaves = k
+    .selectFrom('membership_log as l')
+    .select([group('l.group_id'), day('l.created_at'), ...counts('leaves', sql`-l.delta`)])
+    .where('l.delta', '<', 0)
+    .where('l.created_at', '>=', fromIso)
+    .where('l.created_at', '<', nowIso);
+
+  const all = votes
+    .unionAll(ballots)
+    .unionAll(topicComments)
+    .unionAll(postComments)
+    .unionAll(posts)
+    .unionAll(topics)
+    .unionAll(joins)
+    .unionAll(leaves);
+  return k
+    .selectFrom(all.as('a'))
+    .select((eb) => [
+      'a.group_id',
+      'a.day',
+      ...DAY_FIELDS.map((f) => eb.cast<number>(eb.fn.sum(`a.${f}`), 'integer').as(f))
+    ])
+    .groupBy(['a.group_id', 'a.day']) as SelectQueryBuilder<
+    Database,
+    'health_days',
+    Selectable<Database['health_days']>
+  >;
 }
 
 /**

@@ -1,17 +1,27 @@
 // One slice of the health rollup: the signals, day counts and meetings of a run of whole UTC days,
 // read from the raw tables, compared with what is stored (to tell which groups' members need
-// recomputing) and written in one short write transaction. A run goes through its span slice by
-// slice, oldest first, so memory is bounded by one slice's activity however long the history is;
-// a slice's newcomers are told from the `attended` signals the slices before it wrote.
+// recomputing) and written in one write transaction. The activity signals and day counts are
+// counted, compared and written by the database (INSERT … SELECT, EXCEPT), so a busy day's rows
+// never sit in memory; the meetings and their signals, a few per day, are computed here. A run
+// goes through its span slice by slice, oldest first; a slice's newcomers are told from the
+// `attended` signals the slices before it wrote.
 
-import type { Kysely } from 'kysely';
+import { type Kysely, type SqlBool, sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import type { Database } from '../../db/schema.ts';
 import { dbBool, toBool, toDate } from '../../db/values.ts';
 import { writeTransaction } from '../../db/write-transaction.ts';
 import { lockRollup } from './health-lock.ts';
 import { type MeetingRow, rollUpMeetings } from './health-meetings.ts';
-import { type DayRow, type SignalRow, SignalTally, tallyActivity } from './health-signals.ts';
+import {
+  activityDays,
+  activitySignals,
+  DAY_COLUMNS,
+  MEETING_SIGNALS,
+  SIGNAL_COLUMNS,
+  type SignalRow,
+  SignalTally
+} from './health-signals.ts';
 
 /** Rows per insert statement. */
 const BATCH = 500;
@@ -56,35 +66,80 @@ export async function rollUpSlice(
   const fromIso = startOf(slice.fromDay);
   const toIso = slice.toDay === null ? null : startOf(slice.toDay);
   const span = { fromIso, nowIso: toIso ?? nowIso };
+  const inDays = <Q extends WhereDay<Q>>(query: Q): Q => {
+    const from = query.where('day', '>=', slice.fromDay);
+    return slice.toDay === null ? from : from.where('day', '<', slice.toDay);
+  };
 
   const tally = new SignalTally();
-  await tallyActivity(k, span, tally);
   const meetings = await rollUpMeetings(k, span, tally);
-  const signals = tally.signalRows();
-  const days = tally.dayRows();
+  const meetingSignals = tally.signalRows();
   const changed = options.compare
-    ? await changedGroups(k, slice, { signals, days, meetings })
+    ? await changedMeetingGroups(k, slice, { meetingSignals, meetings })
     : new Set<string>();
-  const result: SliceResult = { signals: signals.length, meetings: meetings.length, changed };
+  let signals = 0;
 
   await writeTransaction(db, async (trx) => {
     await lockRollup(db, trx);
-    let deleteSignals = trx.deleteFrom('health_signals').where('day', '>=', slice.fromDay);
-    if (slice.toDay !== null) deleteSignals = deleteSignals.where('day', '<', slice.toDay);
-    await deleteSignals.execute();
-    for (let i = 0; i < signals.length; i += BATCH)
+    // The activity signals and day counts: only what differs is written. A stored row that is
+    // not counted any more (or with another count) goes, a counted row not stored comes; a re-run
+    // over unchanged days writes nothing. With `compare`, their groups are the changed ones.
+    const freshSignals = activitySignals(trx, db.dialect, span);
+    const storedActivity = inDays(trx.deleteFrom('health_signals')).where(
+      'signal',
+      'not in',
+      MEETING_SIGNALS
+    );
+    const signalKey = sql.join(SIGNAL_COLUMNS.map((c) => sql.ref(c)));
+    const gone = storedActivity.where(sql<SqlBool>`(${signalKey}) not in (${freshSignals})`);
+    const came = trx
+      .insertInto('health_signals')
+      .columns(SIGNAL_COLUMNS)
+      .expression(
+        trx
+          .selectFrom(freshSignals.as('f'))
+          .selectAll('f')
+          .where(notStored('health_signals', ['group_id', 'day', 'user_id', 'signal']))
+      );
+    const freshDays = activityDays(trx, db.dialect, span);
+    const dayKey = sql.join(DAY_COLUMNS.map((c) => sql.ref(c)));
+    const goneDays = inDays(trx.deleteFrom('health_days')).where(
+      sql<SqlBool>`(${dayKey}) not in (${freshDays})`
+    );
+    const cameDays = trx
+      .insertInto('health_days')
+      .columns(DAY_COLUMNS)
+      .expression(
+        trx
+          .selectFrom(freshDays.as('f'))
+          .selectAll('f')
+          .where(notStored('health_days', ['group_id', 'day']))
+      );
+    // In this order: a changed row's old count goes before its new count comes.
+    if (options.compare) {
+      for (const r of await gone.returning('group_id').execute()) changed.add(r.group_id);
+      for (const r of await came.returning('group_id').execute()) changed.add(r.group_id);
+      for (const r of await goneDays.returning('group_id').execute()) changed.add(r.group_id);
+      for (const r of await cameDays.returning('group_id').execute()) changed.add(r.group_id);
+    } else {
+      await gone.execute();
+      await came.execute();
+      await goneDays.execute();
+      await cameDays.execute();
+    }
+
+    // The meetings' signals, a few per meeting, are rewritten.
+    await inDays(trx.deleteFrom('health_signals')).where('signal', 'in', MEETING_SIGNALS).execute();
+    for (let i = 0; i < meetingSignals.length; i += BATCH)
       await trx
         .insertInto('health_signals')
-        .values(signals.slice(i, i + BATCH))
+        .values(meetingSignals.slice(i, i + BATCH))
         .execute();
-    let deleteDays = trx.deleteFrom('health_days').where('day', '>=', slice.fromDay);
-    if (slice.toDay !== null) deleteDays = deleteDays.where('day', '<', slice.toDay);
-    await deleteDays.execute();
-    for (let i = 0; i < days.length; i += BATCH)
-      await trx
-        .insertInto('health_days')
-        .values(days.slice(i, i + BATCH))
-        .execute();
+    const counted = await inDays(trx.selectFrom('health_signals'))
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .executeTakeFirstOrThrow();
+    signals = Number(counted.n);
+
     // The last slice also drops meetings that no longer count (cancelled after they took place).
     await trx
       .deleteFrom('health_meetings')
@@ -115,10 +170,19 @@ export async function rollUpSlice(
           }))
         )
         .execute();
-    await options.inTransaction(trx, result);
+    await options.inTransaction(trx, { signals, meetings: meetings.length, changed });
   });
-  return result;
+  return { signals, meetings: meetings.length, changed };
 }
+
+/** No row of `table` has the same key as the fresh row `f`. */
+function notStored(table: 'health_signals' | 'health_days', key: readonly string[]) {
+  const same = key.map((c) => sql`${sql.ref(`s.${c}`)} = ${sql.ref(`f.${c}`)}`);
+  return sql<SqlBool>`not exists (select 1 from ${sql.table(table)} s where ${sql.join(same, sql` and `)})`;
+}
+
+/** A query with a `day` column to narrow to the slice's days. */
+type WhereDay<Q> = { where(column: 'day', op: '>=' | '<', value: string): Q };
 
 /** One line per aggregate row, grouped by group, to tell which groups' figures changed. */
 function linesByGroup<T extends { group_id: string }>(
@@ -135,8 +199,6 @@ function linesByGroup<T extends { group_id: string }>(
 
 const signalLine = (r: { day: string; user_id: string; signal: string; count: number }) =>
   `s ${r.day} ${r.user_id} ${r.signal} ${r.count}`;
-const dayLine = (r: Omit<DayRow, 'group_id'>) =>
-  `d ${r.day} ${r.joins} ${r.leaves} ${r.topics_proposed} ${r.votes_cast} ${r.poll_answers} ${r.posts} ${r.comments}`;
 const meetingLine = (
   r: Omit<MeetingRow, 'check_in_used' | 'starts_at'> & {
     starts_at: Date | string;
@@ -163,39 +225,38 @@ const meetingLine = (
   ]);
 
 /**
- * The groups whose signals, days or meetings in the slice differ from what is stored (the last
+ * The groups whose meetings or meeting signals in the slice differ from what is stored (the last
  * slice: also those with a stored meeting that no longer counts, e.g. cancelled after it took
  * place). Every stored row falls in exactly one slice of a run, so the union over the slices is
- * what comparing the whole span at once would give.
+ * what comparing the whole span at once would give. (The activity signals and day counts are
+ * compared as they are written.)
  */
-async function changedGroups(
+async function changedMeetingGroups(
   k: Kysely<Database>,
   slice: Slice,
-  fresh: { signals: SignalRow[]; days: DayRow[]; meetings: MeetingRow[] }
+  fresh: { meetingSignals: SignalRow[]; meetings: MeetingRow[] }
 ): Promise<Set<string>> {
   const fromIso = startOf(slice.fromDay);
   const toIso = slice.toDay === null ? null : startOf(slice.toDay);
-  const now = new Map<string, string[]>();
-  linesByGroup(now, fresh.signals, signalLine);
-  linesByGroup(now, fresh.days, dayLine);
-  linesByGroup(now, fresh.meetings, meetingLine);
-
-  let storedSignals = k.selectFrom('health_signals').selectAll().where('day', '>=', slice.fromDay);
-  let storedDays = k.selectFrom('health_days').selectAll().where('day', '>=', slice.fromDay);
+  let storedSignals = k
+    .selectFrom('health_signals')
+    .select(SIGNAL_COLUMNS)
+    .where('day', '>=', slice.fromDay)
+    .where('signal', 'in', MEETING_SIGNALS);
   let storedMeetings = k
     .selectFrom('health_meetings')
     .selectAll()
     .where('starts_at', '>=', fromIso);
   if (slice.toDay !== null && toIso !== null) {
     storedSignals = storedSignals.where('day', '<', slice.toDay);
-    storedDays = storedDays.where('day', '<', slice.toDay);
     storedMeetings = storedMeetings.where('starts_at', '<', toIso);
   }
+  const now = new Map<string, string[]>();
+  linesByGroup(now, fresh.meetingSignals, signalLine);
+  linesByGroup(now, fresh.meetings, meetingLine);
   const stored = new Map<string, string[]>();
   linesByGroup(stored, await storedSignals.execute(), signalLine);
-  linesByGroup(stored, await storedDays.execute(), dayLine);
   linesByGroup(stored, await storedMeetings.execute(), meetingLine);
-
   const changed = new Set<string>();
   for (const groupId of new Set([...now.keys(), ...stored.keys()])) {
     const a = (now.get(groupId) ?? []).sort().join('\n');

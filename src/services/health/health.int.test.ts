@@ -534,5 +534,53 @@ for (const dialect of testDialects()) {
       await k.deleteFrom('memberships').where('group_id', '=', 'g-small').execute();
       await k.deleteFrom('groups').where('id', '=', 'g-small').execute();
     });
+
+    it('a re-run the same day recomputes the members of a group whose activity changed', async () => {
+      await resetHealth(t.db);
+      await rollUpHealth(t.db, { now: NOW });
+      expect((await members()).B).toMatchObject({ tier: 'audience', quiet: true });
+      // B, quiet since August, proposes a topic an hour before NOW; the rollup runs again at once.
+      const at = new Date(NOW.getTime() - 3_600_000).toISOString();
+      await t.db.kysely
+        .insertInto('topics')
+        .values({
+          id: 'late-topic',
+          group_id: GROUP_ID,
+          title: 'A late topic',
+          link_url: null,
+          wants: 'explain',
+          status: 'open',
+          proposed_by: 'B',
+          event_id: null,
+          merged_into: null,
+          created_at: at,
+          updated_at: at
+        })
+        .execute();
+      const day = at.slice(0, 10);
+      const daysBefore = await t.db.kysely
+        .selectFrom('health_days')
+        .select('topics_proposed')
+        .where('group_id', '=', GROUP_ID)
+        .where('day', '=', day)
+        .executeTakeFirst();
+      await rollUpHealth(t.db, { now: new Date(NOW.getTime() + 60_000) });
+      expect((await members()).B).toMatchObject({ tier: 'core', lastActive: day, quiet: false });
+      const proposed = await t.db.kysely
+        .selectFrom('health_signals')
+        .select(['signal', 'count'])
+        .where('group_id', '=', GROUP_ID)
+        .where('user_id', '=', 'B')
+        .where('day', '=', day)
+        .execute();
+      expect(proposed).toEqual([{ signal: 'proposed', count: 1 }]);
+      const daysAfter = await t.db.kysely
+        .selectFrom('health_days')
+        .select('topics_proposed')
+        .where('group_id', '=', GROUP_ID)
+        .where('day', '=', day)
+        .executeTakeFirstOrThrow();
+      expect(daysAfter.topics_proposed).toBe((daysBefore?.topics_proposed ?? 0) + 1);
+    });
   });
 }
