@@ -43,7 +43,7 @@ export default defineConfig({
     }
   ],
   webServer: {
-    command: `rm -rf ${DATA_DIR} && node src/cli/main.ts start`,
+    command: `rm -rf ${DATA_DIR} && node bin/guildhall.js start`,
     url: `${BASE_URL}/healthz`,
     reuseExistingServer: false,
     timeout: 60_000,

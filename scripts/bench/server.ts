@@ -82,10 +82,11 @@ export async function startServer(env: Record<string, string>): Promise<ServerUn
   const t0 = performance.now();
   const child: ChildProcess = spawn(
     process.execPath,
-    // As `npm start` runs it (package.json): a small young generation, two malloc arenas.
+    // As `npm start` runs it (package.json): a small young generation, two malloc arenas, large
+    // blocks mapped and small ones trimmed, so what a big query freed goes back to the system.
     [
       '--max-semi-space-size=8',
-      path.join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.ts'),
+      path.join(import.meta.dirname, '..', '..', 'bin', 'guildhall.js'),
       'start'
     ],
     {
@@ -99,6 +100,8 @@ export async function startServer(env: Record<string, string>): Promise<ServerUn
         SMTP_URL: '',
         LOG_LEVEL: 'warn',
         MALLOC_ARENA_MAX: '2',
+        MALLOC_MMAP_THRESHOLD_: '131072',
+        MALLOC_TRIM_THRESHOLD_: '1048576',
         ...env
       },
       stdio: ['ignore', 'inherit', 'inherit']

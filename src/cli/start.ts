@@ -1,3 +1,4 @@
+import { flushCompileCache } from 'node:module';
 import pino, { type Logger } from 'pino';
 import type { Config } from '../config/config.ts';
 import { type Db, openDatabase } from '../db/database.ts';
@@ -131,6 +132,9 @@ export async function startGuildhall(
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://localhost:${port}`;
   logger.info({ url, baseUrl: config.baseUrl, database: config.dialect }, 'Guildhall is listening');
+  // What start-up compiled goes to the module compile cache now (bin/guildhall.js), not only at a
+  // clean exit: a process that is killed still leaves the next start its stripped modules.
+  flushCompileCache();
   let closing: Promise<void> | undefined;
   return {
     url,
