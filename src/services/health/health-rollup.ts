@@ -53,8 +53,14 @@ export const HEALTH_STATE = {
   tiers: (groupId: string) => `tiers:${groupId}`
 } as const;
 
-/** How many days before the previous run a run goes back (late check-ins, edited votes). */
+/**
+ * How many days before the previous run the day's first run goes back (late check-ins, edited
+ * votes, hidden posts). Later runs the same day go back one day: what changed today is picked up
+ * within minutes, what changed about older days by the next day's first run.
+ */
 export const HEALTH_LOOKBACK_DAYS = 14;
+/** How many days before today a later run of the same day goes back. */
+const SAME_DAY_LOOKBACK_DAYS = 1;
 /** The most days one slice covers (sparse years of history go by in a few slices). */
 export const HEALTH_SLICE_DAYS = 365;
 /**
@@ -92,8 +98,9 @@ export interface RollupOptions {
 }
 
 /**
- * Brings the health aggregates up to date as of `now`. The first run covers all history; later
- * runs recompute from two weeks before the previous run (late check-ins, edited votes).
+ * Brings the health aggregates up to date as of `now`. The first run covers all history; the
+ * first run of a day recomputes from two weeks before the previous run (late check-ins, edited
+ * votes), a later run the same day from yesterday.
  *
  * @example
  * const result = await rollUpHealth(db, { now: new Date('2026-11-24T08:00:00Z') });
@@ -122,7 +129,9 @@ export async function rollUpHealth(db: Db, options: RollupOptions = {}): Promise
   const firstRun = until === undefined;
   const resumeAt = firstRun ? resumeDay(state.get(HEALTH_STATE.firstRun)) : null;
   if (firstRun && resumeAt === null) await reconcileMembershipLog(db, signal);
-  const from = firstRun ? ALL_HISTORY : daysBefore(until, HEALTH_LOOKBACK_DAYS);
+  const from = firstRun
+    ? ALL_HISTORY
+    : daysBefore(until, until === today ? SAME_DAY_LOOKBACK_DAYS : HEALTH_LOOKBACK_DAYS);
 
   // Every group's members are recomputed on the first run of a day, and after a resumed run (the
   // groups the interrupted run changed are not known any more); else only the changed groups'.

@@ -103,10 +103,11 @@ for (const dialect of testDialects()) {
       await resetHealth(t.db);
       await rollUpHealth(t.db, { now: NOW });
       await t.db.kysely.deleteFrom('health_members').execute();
-      // A stale row in the recomputed window: the next run finds the group changed.
+      // A stale row in the window a later run the same day recomputes (from yesterday): the next
+      // run finds the group changed.
       await t.db.kysely
         .insertInto('health_signals')
-        .values({ group_id: GROUP_ID, day: '2026-11-20', user_id: 'A', signal: 'posted', count: 1 })
+        .values({ group_id: GROUP_ID, day: '2026-11-23', user_id: 'A', signal: 'posted', count: 1 })
         .execute();
       const stop = new AbortController();
       const observe = t.db.observeQueries;

@@ -414,8 +414,9 @@ for (const dialect of testDialects()) {
 
     it('a second run gives identical tables', async () => {
       const before = await snapshotHealth(t.db);
+      // The same day: from yesterday (the day's first run went back two weeks).
       const again = await rollUpHealth(t.db, { now: NOW });
-      expect(again.from).toBe('2026-11-10');
+      expect(again.from).toBe('2026-11-23');
       expect(await snapshotHealth(t.db)).toEqual(before);
     });
 
@@ -474,6 +475,21 @@ for (const dialect of testDialects()) {
         .where('signal', '=', 'attended')
         .execute();
       expect(g).toEqual([{ day: '2026-10-14' }]);
+
+      // A later run the same day goes back to yesterday only: G's check-in, undone that evening,
+      // still counts until the next day's first run goes back two weeks again.
+      await t.db.kysely
+        .updateTable('rsvps')
+        .set({ checked_in_at: null })
+        .where('event_id', '=', 'm8')
+        .where('user_id', '=', 'G')
+        .execute();
+      const sameDay = await rollUpHealth(t.db, { now: new Date('2026-10-20T18:00:00.000Z') });
+      expect(sameDay.from).toBe('2026-10-19');
+      expect(await m8()).toEqual({ checked_in: 6, new_attendees: 3 });
+      const nextDay = await rollUpHealth(t.db, { now: new Date('2026-10-21T06:00:00.000Z') });
+      expect(nextDay.from).toBe('2026-10-06');
+      expect(await m8()).toEqual({ checked_in: 5, new_attendees: 2 });
     });
     it('computes many groups at once exactly as one by one, each with its own windows', async () => {
       const k = t.db.kysely;
