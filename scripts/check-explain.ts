@@ -26,7 +26,7 @@ import type { Db } from '../src/db/database.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import type { Database } from '../src/db/schema.ts';
 import { buildApp } from '../src/http/app.ts';
-import type { JobQueue } from '../src/jobs/job-queue.ts';
+import { RecordingQueue } from '../src/test/recording-queue.ts';
 import { createRealtime } from '../src/jobs/realtime.ts';
 import { upsertVerifiedAccount } from '../src/services/account.service.ts';
 import { pendingActivities } from '../src/services/activity/activity.service.ts';
@@ -155,25 +155,6 @@ export function formatPlan(plan: PlanNode, depth = 0): string {
 }
 
 /** A queue that drops what services enqueue: the check is about the requests' own statements. */
-class DiscardingQueue implements JobQueue {
-  enqueue(): Promise<void> {
-    return Promise.resolve();
-  }
-  work(): void {}
-  start(): Promise<void> {
-    return Promise.resolve();
-  }
-  stop(): Promise<void> {
-    return Promise.resolve();
-  }
-  idle(): Promise<void> {
-    return Promise.resolve();
-  }
-  depth(): Promise<number> {
-    return Promise.resolve(0);
-  }
-}
-
 const EXPLAINABLE = /^\s*(select|insert|update|delete|with)\b/i;
 const PASSWORD = 'lantern-orchard-meadow-57';
 
@@ -202,7 +183,7 @@ async function driveHotPaths(
   const { app, context } = await buildApp({
     config,
     db,
-    queue: new DiscardingQueue(),
+    queue: new RecordingQueue(),
     logger: pino({ level: 'silent' }),
     webBuildDir: false,
     realtime: await createRealtime({ dialect: 'postgres', databaseUrl }),

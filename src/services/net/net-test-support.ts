@@ -3,7 +3,8 @@
 
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { JobHandler, JobQueue } from '../../jobs/job-queue.ts';
+import type { JobHandler } from '../../jobs/job-queue.ts';
+import { RecordingQueue } from '../../test/recording-queue.ts';
 
 export interface Received {
   method: string;
@@ -121,28 +122,14 @@ export function forbiddenUrls(port: number): string[] {
 }
 
 /** A queue that keeps the handlers registered on it, so a test can run a job's real handler. */
-export class HandlerQueue implements JobQueue {
+export class HandlerQueue extends RecordingQueue {
   readonly handlers = new Map<string, JobHandler>();
-  readonly enqueued: { queue: string; payload: unknown }[] = [];
-  enqueue(queue: string, payload: unknown): Promise<void> {
-    this.enqueued.push({ queue, payload });
-    return Promise.resolve();
-  }
-  work(queue: string, handler: JobHandler): void {
+  override work(queue: string, handler: JobHandler): void {
     this.handlers.set(queue, handler);
   }
-  start(): Promise<void> {
-    return Promise.resolve();
-  }
-  stop(): Promise<void> {
-    return Promise.resolve();
-  }
-  idle(): Promise<void> {
-    return Promise.resolve();
-  }
   /** Nothing runs on its own here: jobs wait until a test runs them. */
-  depth(): Promise<number> {
-    return Promise.resolve(this.enqueued.length);
+  override depth(): Promise<number> {
+    return Promise.resolve(this.jobs.length);
   }
   /** Runs the handler of `queue` with `payload`. */
   async run(queue: string, payload: unknown = {}): Promise<void> {
