@@ -4,7 +4,7 @@
 // of rows never reach JavaScript: the slice compares and writes them with INSERT … SELECT. Only the
 // signals of meetings (attended, spoke, hosted) are counted here, in a SignalTally.
 
-import type { Kysely, RawBuilder, Selectable, SelectQueryBuilder } from 'kysely';
+import type { Kysely, RawBuilder, Selectable, SelectQueryBuilder, SqlBool } from 'kysely';
 import { sql } from 'kysely';
 import { dayOf, type HealthSignal } from '../../domain/health.ts';
 import type { Dialect } from '../../db/database.ts';
@@ -80,6 +80,12 @@ function groupOfEvent(ref: string) {
   );
 }
 
+/** `column` falls in the span: a condition on a timestamp column (its time index serves it). */
+function spanOf({ fromIso, nowIso }: Span) {
+  return (column: string) =>
+    sql<SqlBool>`${sql.ref(column)} >= ${fromIso} and ${sql.ref(column)} < ${nowIso}`;
+}
+
 const DAY_FIELDS = [
   'joins',
   'leaves',
@@ -99,7 +105,7 @@ type DayField = (typeof DAY_FIELDS)[number];
  * await trx.insertInto('health_signals').columns(SIGNAL_COLUMNS).expression(activitySignals(trx, 'sqlite', span)).execute();
  */
 export function activitySignals(k: Kysely<Database>, dialect: Dialect, span: Span) {
-  const { fromIso, nowIso } = span;
+  const inSpan = spanOf(span);
   const day = (column: string) => dayOfColumn(dialect, column).as('day');
   const signal = (name: HealthSignal) => sql<HealthSignal>`${sql.lit(name)}`.as('signal');
   /** Every arm selects the same types: ids that may be null (deleted accounts are skipped). */
@@ -114,8 +120,7 @@ export function activitySignals(k: Kysely<Database>, dialect: Dialect, span: Spa
       id('r.user_id', 'user_id'),
       signal('rsvp')
     ])
-    .where('r.created_at', '>=', fromIso)
-    .where('r.created_at', '<', nowIso);
+    .where(inSpan('r.created_at'));
   // Each vote row is one `voted` (the day's votes cast count the dots, see activityDays).
   const votes = k
     .selectFrom('votes as v')
@@ -127,8 +132,7 @@ export function activitySignals(k: Kysely<Database>, dialect: Dialect, span: Spa
       signal('voted')
     ])
     .where('v.count', '>', 0)
-    .where('v.updated_at', '>=', fromIso)
-    .where('v.updated_at', '<', nowIso);
+    .where(inSpan('v.updated_at'));
   const ballots = k
     .selectFrom('poll_ballots as b')
     .innerJoin('polls as p', 'p.id', 'b.poll_id')
@@ -138,8 +142,7 @@ export function activitySignals(k: Kysely<Database>, dialect: Dialect, span: Spa
       id('b.user_id', 'user_id'),
       signal('polled')
     ])
-    .where('b.created_at', '>=', fromIso)
-    .where('b.created_at', '<', nowIso);
+    .where(inSpan('b.created_at'));
   const topicComments = k
     .selectFrom('topic_comments as c')
     .innerJoin('topics as t', 't.id', 'c.topic_id')
@@ -149,8 +152,7 @@ export function activitySignals(k: Kysely<Database>, dialect: Dialect, span: Spa
       id('c.author_id', 'user_id'),
       signal('commented')
     ])
-    .where('c.created_at', '>=', fromIso)
-    .where('c.created_at', '<', nowIso);
+    .where(inSpan('c.created_at'));
   // A comment on a help post is help given when it answers someone else; elsewhere a comment.
   const postComments = k
     .selectFrom('post_comments as c')
@@ -162,8 +164,7 @@ export function activitySignals(k: Kysely<Database>, dialect: Dialect, span: Spa
       sql<HealthSignal>`case when p.kind = 'help' then 'helped' else 'commented' end`.as('signal')
     ])
     .where('c.status', '=', 'visible')
-    .where('c.created_at', '>=', fromIso)
-    .where('c.created_at', '<', nowIso)
+    .where(inSpan('c.created_at'))
     .where((eb) =>
       eb.or([
         eb('p.kind', '<>', 'help'),
@@ -178,8 +179,7 @@ export function activitySignals(k: Kysely<Database>, dialect: Dialect, span: Spa
       id('q.author_id', 'user_id'),
       signal('asked')
     ])
-    .where('q.created_at', '>=', fromIso)
-    .where('q.created_at', '<', nowIso);
+    .where(inSpan('q.created_at'));
   const feedback = k
     .selectFrom('feedback as f')
     .select([
@@ -188,8 +188,7 @@ export function activitySignals(k: Kysely<Database>, dialect: Dialect, span: Spa
       id('f.user_id', 'user_id'),
       signal('feedback')
     ])
-    .where('f.created_at', '>=', fromIso)
-    .where('f.created_at', '<', nowIso);
+    .where(inSpan('f.created_at'));
   const kudos = k
     .selectFrom('kudos as g')
     .select([
@@ -198,8 +197,7 @@ export function activitySignals(k: Kysely<Database>, dialect: Dialect, span: Spa
       id('g.from_user_id', 'user_id'),
       signal('kudos')
     ])
-    .where('g.created_at', '>=', fromIso)
-    .where('g.created_at', '<', nowIso);
+    .where(inSpan('g.created_at'));
   // Help requests are neither posted nor helped; a job lead is help given.
   const posts = k
     .selectFrom('posts as p')
@@ -211,8 +209,7 @@ export function activitySignals(k: Kysely<Database>, dialect: Dialect, span: Spa
     ])
     .where('p.status', '=', 'visible')
     .where('p.kind', '<>', 'help')
-    .where('p.created_at', '>=', fromIso)
-    .where('p.created_at', '<', nowIso);
+    .where(inSpan('p.created_at'));
   const topics = k
     .selectFrom('topics as t')
     .select([
@@ -221,8 +218,7 @@ export function activitySignals(k: Kysely<Database>, dialect: Dialect, span: Spa
       id('t.proposed_by', 'user_id'),
       signal('proposed')
     ])
-    .where('t.created_at', '>=', fromIso)
-    .where('t.created_at', '<', nowIso);
+    .where(inSpan('t.created_at'));
 
   const all = rsvps
     .unionAll(votes)
@@ -260,7 +256,7 @@ export const DAY_COLUMNS = ['group_id', 'day', ...DAY_FIELDS] as const;
  * answers, posts and comments; a row for each group and day with any of them.
  */
 export function activityDays(k: Kysely<Database>, dialect: Dialect, span: Span) {
-  const { fromIso, nowIso } = span;
+  const inSpan = spanOf(span);
   const day = (column: string) => dayOfColumn(dialect, column).as('day');
   const group = (ref: string) => sql<string>`${sql.ref(ref)}`.as('group_id');
   /** The seven counts of one source: `value` for its field, 0 for the others. */
@@ -272,50 +268,42 @@ export function activityDays(k: Kysely<Database>, dialect: Dialect, span: Span) 
     .innerJoin('voting_rounds as vr', 'vr.id', 'v.round_id')
     .select([group('vr.group_id'), day('v.updated_at'), ...counts('votes_cast', sql`v.count`)])
     .where('v.count', '>', 0)
-    .where('v.updated_at', '>=', fromIso)
-    .where('v.updated_at', '<', nowIso);
+    .where(inSpan('v.updated_at'));
   const ballots = k
     .selectFrom('poll_ballots as b')
     .innerJoin('polls as p', 'p.id', 'b.poll_id')
     .select([group('p.group_id'), day('b.created_at'), ...counts('poll_answers')])
-    .where('b.created_at', '>=', fromIso)
-    .where('b.created_at', '<', nowIso);
+    .where(inSpan('b.created_at'));
   const topicComments = k
     .selectFrom('topic_comments as c')
     .innerJoin('topics as t', 't.id', 'c.topic_id')
     .select([group('t.group_id'), day('c.created_at'), ...counts('comments')])
-    .where('c.created_at', '>=', fromIso)
-    .where('c.created_at', '<', nowIso);
+    .where(inSpan('c.created_at'));
   const postComments = k
     .selectFrom('post_comments as c')
     .innerJoin('posts as p', 'p.id', 'c.post_id')
     .select([group('p.group_id'), day('c.created_at'), ...counts('comments')])
     .where('c.status', '=', 'visible')
-    .where('c.created_at', '>=', fromIso)
-    .where('c.created_at', '<', nowIso);
+    .where(inSpan('c.created_at'));
   const posts = k
     .selectFrom('posts as p')
     .select([group('p.group_id'), day('p.created_at'), ...counts('posts')])
     .where('p.status', '=', 'visible')
-    .where('p.created_at', '>=', fromIso)
-    .where('p.created_at', '<', nowIso);
+    .where(inSpan('p.created_at'));
   const topics = k
     .selectFrom('topics as t')
     .select([group('t.group_id'), day('t.created_at'), ...counts('topics_proposed')])
-    .where('t.created_at', '>=', fromIso)
-    .where('t.created_at', '<', nowIso);
+    .where(inSpan('t.created_at'));
   const joins = k
     .selectFrom('membership_log as l')
     .select([group('l.group_id'), day('l.created_at'), ...counts('joins', sql`l.delta`)])
     .where('l.delta', '>', 0)
-    .where('l.created_at', '>=', fromIso)
-    .where('l.created_at', '<', nowIso);
+    .where(inSpan('l.created_at'));
   const leaves = k
     .selectFrom('membership_log as l')
     .select([group('l.group_id'), day('l.created_at'), ...counts('leaves', sql`-l.delta`)])
     .where('l.delta', '<', 0)
-    .where('l.created_at', '>=', fromIso)
-    .where('l.created_at', '<', nowIso);
+    .where(inSpan('l.created_at'));
 
   const all = votes
     .unionAll(ballots)

@@ -6,7 +6,7 @@
 // goes through its span slice by slice, oldest first; a slice's newcomers are told from the
 // `attended` signals the slices before it wrote.
 
-import { type Kysely, type SqlBool, sql } from 'kysely';
+import { type Expression, type Kysely, type SqlBool, sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import type { Database } from '../../db/schema.ts';
 import { dbBool, toBool, toDate } from '../../db/values.ts';
@@ -90,8 +90,7 @@ export async function rollUpSlice(
       'not in',
       MEETING_SIGNALS
     );
-    const signalKey = sql.join(SIGNAL_COLUMNS.map((c) => sql.ref(c)));
-    const gone = storedActivity.where(sql<SqlBool>`(${signalKey}) not in (${freshSignals})`);
+    const gone = storedActivity.where(notIn(SIGNAL_COLUMNS, freshSignals));
     const came = trx
       .insertInto('health_signals')
       .columns(SIGNAL_COLUMNS)
@@ -102,10 +101,7 @@ export async function rollUpSlice(
           .where(notStored('health_signals', ['group_id', 'day', 'user_id', 'signal']))
       );
     const freshDays = activityDays(trx, db.dialect, span);
-    const dayKey = sql.join(DAY_COLUMNS.map((c) => sql.ref(c)));
-    const goneDays = inDays(trx.deleteFrom('health_days')).where(
-      sql<SqlBool>`(${dayKey}) not in (${freshDays})`
-    );
+    const goneDays = inDays(trx.deleteFrom('health_days')).where(notIn(DAY_COLUMNS, freshDays));
     const cameDays = trx
       .insertInto('health_days')
       .columns(DAY_COLUMNS)
@@ -173,6 +169,11 @@ export async function rollUpSlice(
     await options.inTransaction(trx, { signals, meetings: meetings.length, changed });
   });
   return { signals, meetings: meetings.length, changed };
+}
+
+/** The row's `columns` are not a row of `fresh` (whose rows are never null). */
+function notIn(columns: readonly string[], fresh: Expression<unknown>) {
+  return sql<SqlBool>`(${sql.join(columns.map((c) => sql.ref(c)))}) not in (${fresh})`;
 }
 
 /** No row of `table` has the same key as the fresh row `f`. */
