@@ -35,7 +35,13 @@ export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
 
 /** Opens the database and brings its schema up to date. */
 export async function openMigrated(config: Config, logger: Logger): Promise<Db> {
-  const db = openDatabase({ dialect: config.dialect, databaseUrl: config.databaseUrl });
+  const db = openDatabase({
+    dialect: config.dialect,
+    databaseUrl: config.databaseUrl,
+    onConnectionLost: (err) => {
+      logger.warn({ err }, 'database connection lost; the pool opens a new one');
+    }
+  });
   const applied = await migrateToLatest(db.kysely);
   if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
   return db;

@@ -51,6 +51,11 @@ export function openDatabase(options: {
   dialect: Dialect;
   databaseUrl: string;
   poolSize?: number;
+  /**
+   * Told when PostgreSQL drops an idle pooled connection (a restart, a failover, an idle timeout).
+   * The pool replaces it on the next query; without a listener the process would crash.
+   */
+  onConnectionLost?: (error: Error) => void;
 }): Db {
   const observers = new Set<QueryObserver>();
   const observeQueries = (observer: QueryObserver): (() => void) => {
@@ -94,6 +99,22 @@ export function openDatabase(options: {
     connectionString: options.databaseUrl,
     max: options.poolSize ?? 10
   });
+  pool.on('error', (error) => options.onConnectionLost?.(error));
+  // The pool's end() resolves once it has asked its connections to close, not once they have; a
+  // closed Db has closed them (a database dropped right after must not cut live ones).
+  const open = new Set<pg.PoolClient>();
+  pool.on('connect', (client) => open.add(client));
+  pool.on('remove', (client) => open.delete(client));
+  const allClosed = () =>
+    new Promise<void>((resolve) => {
+      if (open.size === 0) {
+        resolve();
+        return;
+      }
+      pool.on('remove', () => {
+        if (open.size === 0) resolve();
+      });
+    });
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log });
   return {
     kysely,
@@ -101,7 +122,10 @@ export function openDatabase(options: {
     sqlite: undefined,
     pool,
     observeQueries,
-    close: () => kysely.destroy()
+    close: async () => {
+      await kysely.destroy();
+      await allClosed();
+    }
   };
 }
 
