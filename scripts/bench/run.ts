@@ -34,7 +34,7 @@ import {
 import { CITIES, type GeneratedGroup } from './generate.ts';
 import { prepareHealthBench } from './health.ts';
 import { roomFanout } from './room-fanout.ts';
-import { rsvpStorm } from './rsvp-storm.ts';
+import { rsvpStorm, stormFloor } from './rsvp-storm.ts';
 import { startServer } from './server.ts';
 import { voteStorm } from './vote-storm.ts';
 
@@ -364,7 +364,19 @@ if (health && wanted('health')) {
 // distinct members, each with their own write token, say "going" all at once.
 const waiting = stormRequests - stormSeats;
 let storm: Awaited<ReturnType<typeof rsvpStorm>> | undefined;
+let stormFloorRun: Awaited<ReturnType<typeof stormFloor>> | undefined;
 if (wanted('rsvp')) {
+  // First the same burst against the bare PUT of the floor process: what this machine allows.
+  log('Storm floor…');
+  stormFloorRun = await stormFloor(floor.url, stormRequests);
+  rows.push({
+    scenario: `floor: bare Fastify PUT, ${stormRequests} at once`,
+    requestsPerSecond: Math.round(stormRequests / (stormFloorRun.totalMs / 1000)),
+    p50Ms: stormFloorRun.p50Ms,
+    p99Ms: stormFloorRun.p99Ms,
+    errors: stormFloorRun.errors,
+    non2xx: 0
+  });
   log('RSVP storm…');
   storm = await rsvpStorm(db, base, stormGroup, secrets, stormSeats);
   rows.push({
@@ -443,7 +455,10 @@ if (storm)
       `event row: ${storm.goingSeats} seats taken, ${storm.waitlistCount} waiting; answers told ${storm.toldGoing} going, ${storm.toldWaitlisted} waitlisted — ` +
       (storm.exact
         ? 'exact'
-        : `NOT EXACT (expected ${stormSeats} going, ${waiting} waitlisted, 0 errors)`)
+        : `NOT EXACT (expected ${stormSeats} going, ${waiting} waitlisted, 0 errors)`) +
+      (stormFloorRun
+        ? `\n  the same burst against a bare Fastify PUT (one row written, no auth): done in ${stormFloorRun.totalMs} ms, p99 ${stormFloorRun.p99Ms} ms; the storm's p99 is ${(storm.p99Ms / Math.max(1, stormFloorRun.p99Ms)).toFixed(1)}× that`
+        : '')
   );
 if (votes)
   console.log(
@@ -488,6 +503,7 @@ if (values.json) {
         rows,
         scenarios: [...only],
         storm: storm ?? null,
+        stormFloor: stormFloorRun ?? null,
         voteStorm: votes ?? null,
         roomFanout: fanout ?? null,
         health: health && {
