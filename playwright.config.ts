@@ -55,6 +55,7 @@ export default defineConfig({
       DATA_DIR,
       DATABASE_URL: '',
       SMTP_URL: '',
+      BACKUP_EVERY_HOURS: '0',
       LOG_LEVEL: 'warn',
       // Every browser of the run logs in from one address, like an office behind one NAT; the
       // limit itself is tested in the integration tier (security.int.test.ts).

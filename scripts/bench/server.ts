@@ -98,6 +98,8 @@ export async function startServer(env: Record<string, string>): Promise<ServerUn
         HOST: '127.0.0.1',
         BASE_URL: base,
         SMTP_URL: '',
+        // The bench's copy of the data set needs no scheduled backup (its first would run at start).
+        BACKUP_EVERY_HOURS: '0',
         LOG_LEVEL: 'warn',
         MALLOC_ARENA_MAX: '2',
         MALLOC_MMAP_THRESHOLD_: '131072',

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -112,15 +112,48 @@ describe('guildhall CLI', () => {
     expect(result.stderr).toMatch(/SMTP_URL: must be smtp:/);
   });
 
-  if (testDialects().includes('postgres')) {
-    it('migrates an empty PostgreSQL database and points backups to pg_dump', async () => {
-      const empty = await createTestDatabase('postgres');
+  for (const dialect of testDialects()) {
+    it(`backs up and restores on ${dialect}: the account made after the backup is gone, and a wrong file restores nothing`, async () => {
+      const empty = await createTestDatabase(dialect);
       try {
-        const env = { DATABASE_URL: empty.url, DATA_DIR: empty.dataDir };
+        const env = {
+          DATABASE_URL: dialect === 'sqlite' ? `sqlite:${empty.url}` : empty.url,
+          DATA_DIR: empty.dataDir
+        };
         expect((await cli(['migrate'], env)).code).toBe(0);
-        const backup = await cli(['backup', path.join(empty.dataDir, 'x.db')], env);
-        expect(backup.code).toBe(1);
-        expect(backup.stderr).toMatch(/pg_dump/);
+        const account = (email: string) =>
+          cli(
+            [
+              'create-user',
+              '--email',
+              email,
+              '--name',
+              'Kept',
+              '--password',
+              'plum-tree-harbour-42'
+            ],
+            env
+          );
+        expect((await account('kept@example.com')).code).toBe(0);
+        // Without a file name the backup goes to BACKUP_DIR (default DATA_DIR/backups).
+        const backup = await cli(['backup'], env);
+        expect(backup.stdout, backup.stderr).toMatch(
+          /Backup written to .*backups\/guildhall-\d{8}T\d{6}Z\.(db|dump)/
+        );
+        const file = /Backup written to (\S+) /.exec(backup.stdout)?.[1] ?? '';
+        expect((await account('late@example.com')).code).toBe(0);
+
+        const wrong = path.join(empty.dataDir, 'notes.txt');
+        writeFileSync(wrong, 'not a backup');
+        const refused = await cli(['restore', wrong], env);
+        expect(refused.code).toBe(1);
+        expect(refused.stderr).toMatch(/Nothing was restored/);
+        expect((await cli(['restore'], env)).code).toBe(2);
+
+        const restored = await cli(['restore', file], env);
+        expect(restored.stdout, restored.stderr).toMatch(/integrity check ok/);
+        const emails = await empty.db.kysely.selectFrom('users').select('email').execute();
+        expect(emails.map((u) => u.email)).toEqual(['kept@example.com']);
       } finally {
         await empty.dispose();
       }

@@ -1,10 +1,17 @@
+import path from 'node:path';
 import cluster from 'node:cluster';
 import { parseArgs } from 'node:util';
 import { ConfigError, type Config, loadConfig } from '../config/config.ts';
 import { upsertVerifiedAccount } from '../services/account.service.ts';
 import { createAuth } from '../services/auth.ts';
 import { openDatabase } from '../db/database.ts';
-import { backupDatabase } from './backup.ts';
+import { migrateToLatest } from '../db/migrate.ts';
+import {
+  BackupError,
+  backupDatabase,
+  backupFileName,
+  restoreDatabase
+} from '../services/backup/backup.service.ts';
 import { runCluster } from './cluster.ts';
 import { seedDemo } from './demo.ts';
 import { closeOnSignals, createLogger, openMigrated, startGuildhall } from './start.ts';
@@ -25,7 +32,11 @@ Commands:
                             create a verified account (no admin rights), e.g. on an instance
                             whose registration is closed; the password may also come from
                             GUILDHALL_USER_PASSWORD
-  backup <file>             write an online backup of the SQLite database to <file>
+  backup [file]             write a backup of the database, while Guildhall may keep running
+                            (default: BACKUP_DIR/guildhall-<time>.db, or .dump with pg_dump
+                            on PostgreSQL)
+  restore <file>            replace the database's content with a backup, check it and migrate
+                            it; stop Guildhall first
   demo                      start with demo data (in DATA_DIR, default ./data/demo) and print logins
   help                      show this text
 
@@ -123,19 +134,47 @@ async function main(argv: string[]): Promise<number> {
       }
     }
     case 'backup': {
-      const [file] = rest;
-      if (!file) {
-        console.error('backup needs a file name: guildhall backup <file>');
-        return 2;
-      }
+      const file =
+        rest[0] ?? path.join(config.backups.dir, backupFileName(config.dialect, new Date()));
       const db = openDatabase({ dialect: config.dialect, databaseUrl: config.databaseUrl });
       try {
-        const result = await backupDatabase(db, file);
-        console.log(`Backup written to ${result.file} (${result.pages} pages).`);
+        const result = await backupDatabase(db, config, file);
+        console.log(
+          `Backup written to ${result.file} (${result.bytes.toLocaleString('en')} bytes).`
+        );
         return 0;
       } catch (error) {
         console.error(error instanceof Error ? error.message : String(error));
         return 1;
+      } finally {
+        await db.close();
+      }
+    }
+    case 'restore': {
+      const [file] = rest;
+      if (!file) {
+        console.error('restore needs a backup file: guildhall restore <file>');
+        return 2;
+      }
+      try {
+        await restoreDatabase(config, file);
+      } catch (error) {
+        if (!(error instanceof BackupError)) throw error;
+        console.error(`Nothing was restored: ${error.message}`);
+        return 1;
+      }
+      const db = openDatabase({ dialect: config.dialect, databaseUrl: config.databaseUrl });
+      try {
+        const applied = await migrateToLatest(db.kysely);
+        const check = db.sqlite?.pragma('integrity_check', { simple: true }) ?? 'ok';
+        if (check !== 'ok') {
+          console.error(`Restored, but integrity_check says: ${JSON.stringify(check)}`);
+          return 1;
+        }
+        console.log(
+          `Restored ${path.resolve(file)}${applied.length > 0 ? ` and applied ${applied.length} migration(s)` : ''}; integrity check ok.`
+        );
+        return 0;
       } finally {
         await db.close();
       }

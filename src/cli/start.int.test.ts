@@ -1,10 +1,11 @@
 import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { eventually } from '../test/eventually.ts';
 
 /** Starts the real server on a free port and resolves once it listens. */
 async function start(dataDir: string): Promise<{
@@ -42,8 +43,13 @@ async function start(dataDir: string): Promise<{
 
 describe('guildhall start', { timeout: 60_000 }, () => {
   it('serves, then on SIGTERM finishes requests in flight, closes the database and exits 0', async () => {
-    const { child, url, log } = await start(mkdtempSync(path.join(tmpdir(), 'guildhall-start-')));
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'guildhall-start-'));
+    const { child, url, log } = await start(dataDir);
     expect(await (await fetch(`${url}/readyz`)).json()).toEqual({ status: 'ready' });
+    // A new instance has no backup yet: the scheduled backup makes the first one at start.
+    await eventually(() => /"msg":"backup written"/.test(log()), 10_000);
+    const backups = readdirSync(path.join(dataDir, 'backups'));
+    expect(backups).toEqual([expect.stringMatching(/^guildhall-\d{8}T\d{6}Z\.db$/)]);
     // Log-ins hash passwords (argon2), so these are still running when the signal arrives.
     const inFlight = Array.from({ length: 6 }, (_, i) =>
       fetch(`${url}/api/v1/auth/log-in`, {

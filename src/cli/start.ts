@@ -19,6 +19,7 @@ import { registerVotingJobs } from '../services/voting/round-jobs.ts';
 import { registerActivityJobs } from '../services/activity/activity-jobs.ts';
 import { notificationConsumer } from '../services/notification/notification-consumer.ts';
 import { registerNotificationJobs } from '../services/notification/notification-jobs.ts';
+import { registerBackupJobs } from '../services/backup/backup-jobs.ts';
 import { registerHealthJobs } from '../services/health/health-jobs.ts';
 import { webhookConsumer } from '../services/webhook/webhook-consumer.ts';
 import { registerWebhookJobs } from '../services/webhook/webhook-jobs.ts';
@@ -114,7 +115,18 @@ export async function startGuildhall(
     activityJobs,
     registerNotificationJobs(db, queue, links),
     registerWebhookJobs(db, queue, { ...links, outboundAllow: config.outboundAllow }),
-    registerHealthJobs(db, queue)
+    registerHealthJobs(db, queue),
+    ...(config.backups.everyHours > 0
+      ? [
+          registerBackupJobs(db, queue, config, config.backups, (made) => {
+            if (made)
+              logger.info(
+                { backup: made.file, bytes: made.bytes, pruned: made.pruned },
+                'backup written'
+              );
+          })
+        ]
+      : [])
   ];
   await queue.start();
   for (const job of periodic) await job.start();

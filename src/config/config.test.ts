@@ -107,6 +107,34 @@ describe('configuration', () => {
     );
   });
 
+  it('backs up daily into DATA_DIR/backups keeping 7 by default, as configured, or not at all', () => {
+    const dir = fresh();
+    expect(loadConfig({ DATA_DIR: dir }).backups).toEqual({
+      dir: path.join(dir, 'backups'),
+      everyHours: 24,
+      keep: 7
+    });
+    expect(
+      loadConfig({
+        DATA_DIR: dir,
+        BACKUP_DIR: '/srv/backups',
+        BACKUP_EVERY_HOURS: '6',
+        BACKUP_KEEP: '28'
+      }).backups
+    ).toEqual({ dir: '/srv/backups', everyHours: 6, keep: 28 });
+    expect(loadConfig({ DATA_DIR: dir, BACKUP_EVERY_HOURS: '0' }).backups.everyHours).toBe(0);
+    for (const bad of ['-1', '1.5', 'daily', '721']) {
+      expect(() => loadConfig({ DATA_DIR: dir, BACKUP_EVERY_HOURS: bad }), bad).toThrow(
+        /BACKUP_EVERY_HOURS: must be a whole number of hours between 0/
+      );
+    }
+    for (const bad of ['0', 'all', '1001']) {
+      expect(() => loadConfig({ DATA_DIR: dir, BACKUP_KEEP: bad }), bad).toThrow(
+        /BACKUP_KEEP: must be a whole number of backups between 1 and 1000/
+      );
+    }
+  });
+
   it('names every bad variable in one error', () => {
     let error: unknown;
     try {

@@ -49,6 +49,11 @@ export interface Config {
    * private-network addresses may read /metrics.
    */
   metricsToken: string | undefined;
+  /**
+   * Scheduled backups (BACKUP_DIR, default DATA_DIR/backups; BACKUP_EVERY_HOURS, default 24, 0 for
+   * none; BACKUP_KEEP, default 7): a backup when the newest is that old, the newest few kept.
+   */
+  backups: { dir: string; everyHours: number; keep: number };
 }
 
 /** One message per bad environment variable. */
@@ -147,6 +152,21 @@ const env = z.object({
       message: 'must be at least 32 characters (leave unset to allow private addresses only)'
     })
     .optional(),
+  BACKUP_DIR: z.string().trim().optional(),
+  BACKUP_EVERY_HOURS: z.coerce
+    .number({ message: 'must be a whole number of hours between 0 (no scheduled backups) and 720' })
+    .int({ message: 'must be a whole number of hours between 0 (no scheduled backups) and 720' })
+    .min(0, { message: 'must be a whole number of hours between 0 (no scheduled backups) and 720' })
+    .max(720, {
+      message: 'must be a whole number of hours between 0 (no scheduled backups) and 720'
+    })
+    .optional(),
+  BACKUP_KEEP: z.coerce
+    .number({ message: 'must be a whole number of backups between 1 and 1000' })
+    .int({ message: 'must be a whole number of backups between 1 and 1000' })
+    .min(1, { message: 'must be a whole number of backups between 1 and 1000' })
+    .max(1000, { message: 'must be a whole number of backups between 1 and 1000' })
+    .optional(),
   WORKERS: z.coerce
     .number({ message: `must be a whole number between 1 and ${MAX_WORKERS}` })
     .int({ message: `must be a whole number between 1 and ${MAX_WORKERS}` })
@@ -204,7 +224,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     recoveryLimit: e.RECOVERY_LIMIT ? parseLimit(e.RECOVERY_LIMIT) : undefined,
     outboundAllow: e.OUTBOUND_ALLOW ? e.OUTBOUND_ALLOW.split(',').map((v) => v.trim()) : [],
     workers,
-    metricsToken: e.METRICS_TOKEN
+    metricsToken: e.METRICS_TOKEN,
+    backups: {
+      dir: path.resolve(dataDir, e.BACKUP_DIR ?? 'backups'),
+      everyHours: e.BACKUP_EVERY_HOURS ?? 24,
+      keep: e.BACKUP_KEEP ?? 7
+    }
   };
 }
 
