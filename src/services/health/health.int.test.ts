@@ -458,13 +458,15 @@ for (const dialect of testDialects()) {
           .where('event_id', '=', 'm8')
           .executeTakeFirstOrThrow();
       expect(await m8()).toEqual({ checked_in: 5, new_attendees: 2 });
+      const checkInG = (at: string | null) =>
+        t.db.kysely
+          .updateTable('rsvps')
+          .set({ checked_in_at: at })
+          .where('event_id', '=', 'm8')
+          .where('user_id', '=', 'G')
+          .execute();
       // G is checked in afterwards (the organizer catches up on 2026-10-20).
-      await t.db.kysely
-        .updateTable('rsvps')
-        .set({ checked_in_at: '2026-10-14T18:30:00.000Z' })
-        .where('event_id', '=', 'm8')
-        .where('user_id', '=', 'G')
-        .execute();
+      await checkInG('2026-10-14T18:30:00.000Z');
       const result = await rollUpHealth(t.db, { now: new Date('2026-10-20T12:00:00.000Z') });
       expect(result.from).toBe('2026-10-01');
       expect(await m8()).toEqual({ checked_in: 6, new_attendees: 3 });
@@ -478,12 +480,7 @@ for (const dialect of testDialects()) {
 
       // A later run the same day goes back to yesterday only: G's check-in, undone that evening,
       // still counts until the next day's first run goes back two weeks again.
-      await t.db.kysely
-        .updateTable('rsvps')
-        .set({ checked_in_at: null })
-        .where('event_id', '=', 'm8')
-        .where('user_id', '=', 'G')
-        .execute();
+      await checkInG(null);
       const sameDay = await rollUpHealth(t.db, { now: new Date('2026-10-20T18:00:00.000Z') });
       expect(sameDay.from).toBe('2026-10-19');
       expect(await m8()).toEqual({ checked_in: 6, new_attendees: 3 });
