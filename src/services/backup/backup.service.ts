@@ -144,28 +144,24 @@ function openSqliteBackup(file: string): SQLite.Database {
   return backup;
 }
 
-/**
- * Deletes all but the newest `keep` scheduled backups in `dir` (only files named like them);
- * returns the names deleted.
- */
-export function pruneBackups(dir: string, keep: number): string[] {
+/** The scheduled backups in `dir` (only files named like them), oldest first. */
+function scheduledBackups(dir: string): string[] {
   if (!existsSync(dir)) return [];
-  const backups = readdirSync(dir)
+  return readdirSync(dir)
     .filter((name) => BACKUP_NAME.test(name))
-    .sort()
-    .reverse();
-  const old = backups.slice(keep);
+    .sort();
+}
+
+/** Deletes all but the newest `keep` scheduled backups in `dir`; returns the names deleted. */
+export function pruneBackups(dir: string, keep: number): string[] {
+  const old = scheduledBackups(dir).reverse().slice(keep);
   for (const name of old) rmSync(path.join(dir, name), { force: true });
   return old;
 }
 
 /** When the newest scheduled backup in `dir` was made (its file's time), or null when none is. */
 export function newestBackupAt(dir: string): Date | null {
-  if (!existsSync(dir)) return null;
-  const newest = readdirSync(dir)
-    .filter((name) => BACKUP_NAME.test(name))
-    .sort()
-    .at(-1);
+  const newest = scheduledBackups(dir).at(-1);
   return newest ? statSync(path.join(dir, newest)).mtime : null;
 }
 
