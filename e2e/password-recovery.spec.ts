@@ -2,7 +2,7 @@ import { expect, request, test } from '@playwright/test';
 import { newAccount } from './support/accounts.ts';
 import { linkFromNewestMail } from './support/mail.ts';
 import { BASE_URL } from './support/server.ts';
-import { SIGNED_IN_STATE } from './support/session.ts';
+import { hydrated, SIGNED_IN_STATE } from './support/session.ts';
 
 test('forgot password, choose a new one, then log-in asks to confirm the address first', async ({
   page,
@@ -59,6 +59,8 @@ test('a new API token is shown once, with how to use it, and works against the A
   const context = await browser.newContext({ storageState: SIGNED_IN_STATE });
   const page = await context.newPage();
   await page.goto('/settings/tokens');
+  // The form posts through JavaScript: filled before hydration, the click would go nowhere.
+  await hydrated(page);
   const name = `calendar sync ${Date.now()}`;
   await page.locator('input[name="name"]').fill(name);
   await page.getByRole('button', { name: 'Create token' }).click();
