@@ -11,6 +11,7 @@ import { memberRoutes } from './routes/groups/members.routes.ts';
 import { groupSearchRoutes } from './routes/groups/search.routes.ts';
 import { invitationRoutes } from './routes/groups/invitations.routes.ts';
 import { meRoutes } from './routes/me/me.routes.ts';
+import { privacyRoutes } from './routes/me/privacy.routes.ts';
 import { networkRoutes } from './routes/networks/networks.routes.ts';
 import { placeRoutes } from './routes/places/places.routes.ts';
 import { sponsorRoutes } from './routes/sponsors/sponsors.routes.ts';
@@ -116,11 +117,14 @@ import { reportRoutes } from './routes/reports/reports.routes.ts';
  * signed   POST /chat/:groupSlug/commands (Slack-compatible request signature, no login)
  * public   GET /chat/links/:token;  session: POST /chat/links/:token
  * session  POST /me/password, POST /me/email, GET /me/sessions, DELETE /me/sessions/:id,
- *          POST /me/sessions/revoke-others, POST /me/tokens, DELETE /me/tokens/:id
+ *          POST /me/sessions/revoke-others, POST /me/tokens, DELETE /me/tokens/:id,
+ *          GET /me/export (all your data as JSON), GET /me/deletion (what blocks deleting),
+ *          DELETE /me (password; content anonymized or removed; 409 while owning a group)
  */
 export async function registerApiRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   await app.register(authRoutes, ctx);
   await app.register(meRoutes, ctx);
+  await app.register(privacyRoutes, ctx);
   await app.register(sessionRoutes, ctx);
   await app.register(tokenRoutes, ctx);
   await app.register(groupRoutes, ctx);

@@ -7,6 +7,7 @@ export type MailTemplate =
   | 'account-exists'
   | 'change-email'
   | 'password-changed'
+  | 'account-deleted'
   | 'group-invitation'
   | 'join-request'
   | 'meeting-announce'

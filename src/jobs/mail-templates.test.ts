@@ -30,6 +30,7 @@ function paramsFor(template: MailTemplate, name = 'Ada Lovelace'): Record<string
     case 'change-email':
       return { name, url: URL_, newEmail: 'ada.new@example.com' };
     case 'password-changed':
+    case 'account-deleted':
       return { name };
     case 'group-invitation':
       return { name, url: URL_, groupName: 'Azure Meetup München', inviterName: 'Olga Owner' };
@@ -171,7 +172,7 @@ describe('renderMail', () => {
         const subjectHtml = mail.subject.replaceAll('&', '&amp;').replaceAll("'", '&#39;');
         expect(mail.html).toContain(`<title>${subjectHtml}</title>`);
 
-        if (template === 'password-changed') {
+        if (template === 'password-changed' || template === 'account-deleted') {
           expect(mail.html).not.toContain('<a ');
         } else {
           expect(mail.text).toContain(`\n${URL_}\n`);

@@ -23,6 +23,7 @@ export const MAIL_TEMPLATES = [
   'account-exists',
   'change-email',
   'password-changed',
+  'account-deleted',
   'group-invitation',
   'join-request',
   'meeting-announce',
@@ -110,6 +111,11 @@ export const mailMessageSchema = z.discriminatedUnion('template', [
   }),
   z.object({
     template: z.literal('password-changed'),
+    ...envelope,
+    params: z.object({ name })
+  }),
+  z.object({
+    template: z.literal('account-deleted'),
     ...envelope,
     params: z.object({ name })
   }),
