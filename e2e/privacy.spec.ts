@@ -105,3 +105,46 @@ test('a member downloads their data and deletes the account', async ({ browser }
   await context.close();
   await owner.dispose();
 });
+
+test('an owner hands the group over before deleting the account', async ({ browser }) => {
+  const id = randomUUID().slice(0, 8);
+  const slug = `handover-${id}`;
+  const founder = newAccount('founder');
+  const successor = newAccount('successor');
+  await createMember(founder);
+  await createMember(successor);
+  const context = await loggedInContext(browser, founder);
+  await postGroup(context.request, { slug, name: `Handover ${id}`, description: 'Passing on.' });
+  const successorContext = await loggedInContext(browser, successor);
+  await joinGroup(successorContext.request, slug);
+
+  const page = await context.newPage();
+  await page.goto('/settings/account');
+  await expect(page.locator('main')).toContainText('You own these groups.');
+  await expect(page.locator('form[action="?/delete"]')).toHaveCount(0);
+  await page.getByRole('link', { name: `Handover ${id}` }).click();
+  await expect(page).toHaveURL(`${BASE_URL}/groups/${slug}/edit`);
+  await hydrated(page);
+
+  const transfer = page.locator('form[action="?/transfer"]');
+  await transfer.getByRole('button', { name: 'Hand over the group' }).click();
+  await expect(transfer.getByLabel('New owner')).toHaveAttribute('aria-invalid', 'true');
+  await transfer
+    .getByLabel('New owner')
+    .selectOption({ label: `${successor.displayName} (@${await handleOf(successorContext)})` });
+  await transfer.getByRole('button', { name: 'Hand over the group' }).click();
+  await expect(page.getByRole('status')).toContainText('The group has a new owner.');
+  await expect(page.locator('form[action="?/transfer"]')).toHaveCount(0);
+  const group = await successorContext.request.get(`/api/v1/groups/${slug}`);
+  expect(((await group.json()) as { viewer: { role: string } }).viewer.role).toBe('owner');
+
+  await page.goto('/settings/account');
+  await expect(page.locator('form[action="?/delete"]')).toBeVisible();
+  await successorContext.close();
+  await context.close();
+});
+
+async function handleOf(context: import('@playwright/test').BrowserContext): Promise<string> {
+  const me = await context.request.get('/api/v1/me');
+  return ((await me.json()) as { handle: string }).handle;
+}

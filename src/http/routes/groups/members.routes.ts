@@ -234,7 +234,7 @@ export const memberRoutes: FastifyPluginAsyncZod<AppContext> = async (app, { db,
         summary: 'Transfer ownership to another active member (owner)',
         description: 'The previous owner stays on as an organizer.',
         params: slugParams,
-        body: z.strictObject({ userId: z.string().max(100) }),
+        body: z.strictObject({ userId: z.string().min(1).max(100) }),
         response: { 204: z.null(), ...problemResponses(400, 401, 403, 404) }
       }
     },

@@ -1,7 +1,7 @@
 import { error, redirect } from '@sveltejs/kit';
-import type { Group } from '#lib/api-types.ts';
+import type { Group, ItemList, Member } from '#lib/api-types.ts';
 import { translator } from '#lib/i18n.ts';
-import { api, failed, unwrap } from '#lib/server/api.ts';
+import { api, failed, text, unwrap } from '#lib/server/api.ts';
 import {
   GROUP_FIELDS,
   groupFormValues,
@@ -19,8 +19,18 @@ export const load: PageServerLoad = async (event) => {
   if (!group.viewer.canManage) {
     error(404, translator(event.locals.lang)('errorPage.notFound.title'));
   }
+  // The owner may hand the group over: to organizers and hosts first, then the other members.
+  const members =
+    group.viewer.role === 'owner'
+      ? unwrap(event, await api<ItemList<Member>>(event, 'GET', `${path}/members`)).items
+      : [];
+  const rank = { owner: 0, organizer: 1, host: 2, member: 3 } as const;
+  const candidates = members
+    .filter((m) => m.role !== 'owner' && m.status === 'active')
+    .sort((a, b) => rank[a.role] - rank[b.role] || a.displayName.localeCompare(b.displayName));
   return {
     group,
+    candidates,
     values: groupFormValues(group),
     // Set by the redirect after a change of the web address (see `save`).
     saved: event.url.searchParams.has('saved')
@@ -46,5 +56,16 @@ export const actions: Actions = {
       redirect(303, `/groups/${encodeURIComponent(result.data.slug)}/edit?saved`);
     }
     return { saved: true as const };
+  },
+
+  transfer: async (event) => {
+    requireMe(event);
+    const form = await event.request.formData();
+    const slug = encodeURIComponent(event.params.slug);
+    const result = await api(event, 'POST', `/groups/${slug}/transfer`, {
+      userId: text(form, 'userId')
+    });
+    if (!result.ok) return failed(event, result, ['userId'], { transfer: true as const });
+    return { transferred: true as const };
   }
 };
