@@ -8,6 +8,7 @@ export type MailTemplate =
   | 'change-email'
   | 'password-changed'
   | 'account-deleted'
+  | 'test-mail'
   | 'group-invitation'
   | 'join-request'
   | 'meeting-announce'

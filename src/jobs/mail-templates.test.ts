@@ -31,6 +31,7 @@ function paramsFor(template: MailTemplate, name = 'Ada Lovelace'): Record<string
       return { name, url: URL_, newEmail: 'ada.new@example.com' };
     case 'password-changed':
     case 'account-deleted':
+    case 'test-mail':
       return { name };
     case 'group-invitation':
       return { name, url: URL_, groupName: 'Azure Meetup München', inviterName: 'Olga Owner' };
@@ -172,7 +173,7 @@ describe('renderMail', () => {
         const subjectHtml = mail.subject.replaceAll('&', '&amp;').replaceAll("'", '&#39;');
         expect(mail.html).toContain(`<title>${subjectHtml}</title>`);
 
-        if (template === 'password-changed' || template === 'account-deleted') {
+        if (['password-changed', 'account-deleted', 'test-mail'].includes(template)) {
           expect(mail.html).not.toContain('<a ');
         } else {
           expect(mail.text).toContain(`\n${URL_}\n`);

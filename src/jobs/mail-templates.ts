@@ -24,6 +24,7 @@ export const MAIL_TEMPLATES = [
   'change-email',
   'password-changed',
   'account-deleted',
+  'test-mail',
   'group-invitation',
   'join-request',
   'meeting-announce',
@@ -116,6 +117,11 @@ export const mailMessageSchema = z.discriminatedUnion('template', [
   }),
   z.object({
     template: z.literal('account-deleted'),
+    ...envelope,
+    params: z.object({ name })
+  }),
+  z.object({
+    template: z.literal('test-mail'),
     ...envelope,
     params: z.object({ name })
   }),

@@ -43,10 +43,27 @@ export async function recordAudit(
 
 /** A group's audit log, newest first. */
 export async function listAudit(db: Db, groupId: string, limit = 100): Promise<AuditEntry[]> {
-  const rows = await db.kysely
+  return (await auditEntries(db, { groupId, offset: 0, limit })).items;
+}
+
+/** An audit log entry with the group it belongs to (null: an instance-wide action). */
+export interface InstanceAuditEntry extends AuditEntry {
+  group: { slug: string; name: string } | null;
+}
+
+/**
+ * Audit entries newest first, `limit` from `offset`: of one group (`groupId`), or of every group and
+ * the instance itself (admins' actions, account deletions) when `groupId` is undefined.
+ */
+export async function auditEntries(
+  db: Db,
+  options: { groupId?: string; offset: number; limit: number }
+): Promise<{ items: InstanceAuditEntry[]; nextOffset: number | null }> {
+  let query = db.kysely
     .selectFrom('audit_entries as a')
     .leftJoin('users as actor', 'actor.id', 'a.actor_id')
     .leftJoin('users as subject', 'subject.id', 'a.subject_user_id')
+    .leftJoin('groups as g', 'g.id', 'a.group_id')
     .select([
       'a.id',
       'a.action',
@@ -55,21 +72,32 @@ export async function listAudit(db: Db, groupId: string, limit = 100): Promise<A
       'a.details',
       'a.created_at',
       'actor.name as actor_name',
-      'subject.name as subject_name'
-    ])
-    .where('a.group_id', '=', groupId)
+      'subject.name as subject_name',
+      'g.slug as group_slug',
+      'g.name as group_name'
+    ]);
+  if (options.groupId !== undefined) query = query.where('a.group_id', '=', options.groupId);
+  const rows = await query
     .orderBy('a.created_at', 'desc')
     .orderBy('a.id', 'desc')
-    .limit(limit)
+    .limit(options.limit + 1)
+    .offset(options.offset)
     .execute();
-  return rows.map((r) => ({
-    id: r.id,
-    action: r.action,
-    actorId: r.actor_id,
-    actorName: r.actor_name,
-    subjectUserId: r.subject_user_id,
-    subjectName: r.subject_name,
-    details: JSON.parse(r.details) as Record<string, unknown>,
-    createdAt: toDate(r.created_at)
-  }));
+  return {
+    items: rows.slice(0, options.limit).map((r) => ({
+      id: r.id,
+      action: r.action,
+      actorId: r.actor_id,
+      actorName: r.actor_name,
+      subjectUserId: r.subject_user_id,
+      subjectName: r.subject_name,
+      details: JSON.parse(r.details) as Record<string, unknown>,
+      createdAt: toDate(r.created_at),
+      group:
+        r.group_slug !== null && r.group_name !== null
+          ? { slug: r.group_slug, name: r.group_name }
+          : null
+    })),
+    nextOffset: rows.length > options.limit ? options.offset + options.limit : null
+  };
 }

@@ -73,15 +73,17 @@ async function assertDeletable(k: Kysely<Database>, userId: string): Promise<voi
  * mailed to the address the account had.
  *
  * Refused with `ownsGroups` while they own a group (ownership must be handed over first) and
- * `lastAdmin` while they are the instance's only admin; nothing is changed then.
+ * `lastAdmin` while they are the instance's only admin; nothing is changed then. `actorId`: the
+ * admin who deleted it, for the audit log (none when people delete their own).
  */
 export async function deleteAccount(
   db: Db,
   queue: JobQueue,
   userId: string,
   content: ContentChoice,
-  now = new Date()
+  options: { actorId?: string | null; now?: Date } = {}
 ): Promise<void> {
+  const now = options.now ?? new Date();
   await assertDeletable(db.kysely, userId);
   await giveUpSeats(db, queue, userId, now);
   const user = await writeTransaction(db, async (trx) => {
@@ -100,7 +102,7 @@ export async function deleteAccount(
     await forgetName(trx, user);
     await recordAudit(trx, {
       groupId: null,
-      actorId: null,
+      actorId: options.actorId ?? null,
       action: 'account.deleted',
       details: { content }
     });

@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { isSuspended } from '../../../services/admin/user-admin.service.ts';
 import { getProfile } from '../../../services/profile.service.ts';
+import { mayRegister } from '../../../services/settings.service.ts';
 import { authErrorCode, forwardCookies, isAuthClientError } from '../../better-auth-call.ts';
 import { authHeaders, clientIp } from '../../caller.ts';
 import type { AppContext, Limit } from '../../context.ts';
@@ -35,13 +37,15 @@ export const authRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ctx) =>
         tags,
         summary: 'Create an account',
         description:
-          'Sends a verification mail. Answers 202 the same way whether or not the address is registered; an existing account gets a mail instead.',
+          'Sends a verification mail. Answers 202 the same way whether or not the address is registered; an existing account gets a mail instead. 403 when the instance takes no sign-ups (closed, or invitation-only and the address has no pending invitation).',
         body: signUpBody,
-        response: { 202: acceptedResponse, ...problemResponses(400, 429) }
+        response: { 202: acceptedResponse, ...problemResponses(400, 403, 429) }
       }
     },
     async (request, reply) => {
       const { email, password, displayName, language, timeZone } = request.body;
+      const allowed = await mayRegister(db, email);
+      if (!allowed.ok) throw new Problem('forbidden', { detail: allowed.reason });
       await auth.api.signUpEmail({
         body: {
           email,
@@ -80,6 +84,11 @@ export const authRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ctx) =>
           headers: authHeaders(request, internalToken),
           returnHeaders: true
         });
+        if (await isSuspended(db, response.user.id)) {
+          // The password was right, but the account may not be used: end the session just made.
+          await db.kysely.deleteFrom('sessions').where('user_id', '=', response.user.id).execute();
+          throw new Problem('forbidden', { detail: 'accountSuspended' });
+        }
         forwardCookies(reply, headers);
         const user = await getProfile(db, response.user.id);
         if (!user) throw new Problem('invalid-credentials');
