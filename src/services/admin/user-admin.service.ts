@@ -64,7 +64,7 @@ export async function listUsers(
     .select((eb) =>
       eb
         .selectFrom('memberships as m')
-        .select(eb.fn.countAll<number>().as('n'))
+        .select(eb.fn.countAll<number | string>().as('n'))
         .whereRef('m.user_id', '=', 'u.id')
         .where('m.role', '=', 'owner')
         .as('owned')
@@ -177,7 +177,7 @@ export async function setAdmin(
     if (!isAdmin) {
       const admins = await trx
         .selectFrom('users')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .select((eb) => eb.fn.countAll<number | string>().as('n'))
         .where('is_admin', '=', dbBool(db, true))
         .executeTakeFirstOrThrow();
       if (Number(admins.n) <= 1) throw new UserAdminError('lastAdmin');
