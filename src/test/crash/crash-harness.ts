@@ -194,7 +194,7 @@ export async function runCrashHarness(options: CrashHarnessOptions): Promise<Cra
       const failures: string[] = [];
       if (kind === 'database') {
         if (server.exited()) {
-          failures.push('the app exited while the database was stopped');
+          failures.push(`the app exited while the database was stopped:\n${server.logTail()}`);
           server = await startServerProcess(env);
         } else if (!(await waitReady(server))) {
           failures.push('the app did not become ready again after the database came back');
@@ -209,7 +209,9 @@ export async function runCrashHarness(options: CrashHarnessOptions): Promise<Cra
         if (kind === 'app+database') report.databaseStops += 1;
       }
       if (kind === 'app' && serverErrors.length > 0) {
-        failures.push(`${serverErrors.length} writes answered 5xx, e.g. ${serverErrors[0] ?? ''}`);
+        failures.push(
+          `${serverErrors.length} writes answered 5xx, e.g. ${(serverErrors[0] ?? '').slice(0, 300)}`
+        );
       }
       failures.push(
         ...(await withDb(options, (db) => checkCrashState(db, scenario, ledger, server.base)))

@@ -98,7 +98,7 @@ export class CrashLedger {
   /** Records the outcome of a post or comment; `id` comes with an acknowledgement. */
   create(write: Omit<CreateWrite, 'id' | 'state' | 'counted'>, outcome: Outcome, id?: string) {
     this.#count(outcome);
-    if (outcome === 'refused') return;
+    if (outcome === 'refused' || outcome === 'unreached') return;
     this.creates.set(write.marker, {
       ...write,
       id: outcome === 'acked' ? (id ?? null) : null,
@@ -108,6 +108,7 @@ export class CrashLedger {
   }
 
   #count(outcome: Outcome): void {
+    if (outcome === 'unreached') return;
     this.counts.sent += 1;
     if (outcome === 'acked') this.counts.acknowledged += 1;
     else if (outcome === 'refused') this.counts.refused += 1;
@@ -125,11 +126,14 @@ export class CrashLedger {
       entry.settled = value;
       entry.inDoubt = [];
       entry.ackedSinceCheck += 1;
-    } else if (outcome !== 'refused') {
+    } else if (outcome === 'lost' || outcome === 'serverError') {
       entry.inDoubt.push(value);
     }
   }
 }
 
-/** How a write ended: in doubt when no answer came (`lost`) or a 5xx did (`serverError`). */
-export type Outcome = 'acked' | 'refused' | 'lost' | 'serverError';
+/**
+ * How a write ended: in doubt when no answer came (`lost`) or a 5xx did (`serverError`);
+ * `unreached` when the connection was refused (no server listened: nothing was sent).
+ */
+export type Outcome = 'acked' | 'refused' | 'lost' | 'serverError' | 'unreached';

@@ -45,8 +45,16 @@ async function send(
       }
     }
     if (res.status >= 400 && res.status < 500) return { outcome: 'refused', body: null };
+    // A 5xx (the database is down): wait a moment rather than hammer the server.
+    await new Promise((resolve) => setTimeout(resolve, 50));
     return { outcome: 'serverError', body: text };
-  } catch {
+  } catch (error) {
+    // Refused at connect: the request never reached a server (it died meanwhile).
+    const code = (error as { cause?: { code?: string } }).cause?.code;
+    if (code === 'ECONNREFUSED') {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      return { outcome: 'unreached', body: null };
+    }
     return { outcome: 'lost', body: null };
   }
 }
