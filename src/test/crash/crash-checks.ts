@@ -175,18 +175,12 @@ async function checkBoard(
     .select(['id', 'title', 'author_id', 'status', 'comment_count'])
     .where('group_id', '=', scenario.groupId)
     .execute();
-  const comments =
-    posts.length === 0
-      ? []
-      : await db.kysely
-          .selectFrom('post_comments')
-          .select(['id', 'post_id', 'body', 'author_id', 'status'])
-          .where(
-            'post_id',
-            'in',
-            posts.map((p) => p.id)
-          )
-          .execute();
+  const comments = await db.kysely
+    .selectFrom('post_comments as c')
+    .innerJoin('posts as p', 'p.id', 'c.post_id')
+    .select(['c.id', 'c.post_id', 'c.body', 'c.author_id', 'c.status'])
+    .where('p.group_id', '=', scenario.groupId)
+    .execute();
   const byMarker = new Map<
     string,
     { id: string; authorId: string | null; postId: string | null }
