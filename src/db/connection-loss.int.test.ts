@@ -56,6 +56,34 @@ describe.runIf(process.env.GUILDHALL_TEST_PG_URL)('PostgreSQL connections', () =
     }
   });
 
+  // Found by the crash harness (`npm run soak`): PostgreSQL stopped while requests ran, and the
+  // app died of an unhandled 'error' event of a connection a transaction had checked out.
+  it('fails the transaction whose connection the server drops, without crashing the process', async () => {
+    const db = openDatabase({ dialect: 'postgres', databaseUrl: test.url, poolSize: 2 });
+    const uncaught: unknown[] = [];
+    const onUncaught = (error: unknown) => uncaught.push(error);
+    process.on('uncaughtException', onUncaught);
+    try {
+      let pid = 0;
+      const transaction = db.kysely.transaction().execute(async (trx) => {
+        const me = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(trx);
+        pid = me.rows[0]?.pid ?? 0;
+        // The connection is checked out and idle in the transaction while this waits.
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        await sql`select 1`.execute(trx);
+      });
+      await eventually(() => pid !== 0);
+      await admin.query('select pg_terminate_backend($1)', [pid]);
+      await expect(transaction).rejects.toThrow();
+      expect(uncaught).toEqual([]);
+      const next = await sql<{ n: number }>`select 3 as n`.execute(db.kysely);
+      expect(next.rows[0]?.n).toBe(3);
+    } finally {
+      process.off('uncaughtException', onUncaught);
+      await db.close();
+    }
+  });
+
   it('has closed every connection when close() resolves', async () => {
     const db = openDatabase({ dialect: 'postgres', databaseUrl: test.url, poolSize: 4 });
     const connections: { ended: boolean }[] = [];

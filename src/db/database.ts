@@ -103,7 +103,14 @@ export function openDatabase(options: {
   // The pool's end() resolves once it has asked its connections to close, not once they have; a
   // closed Db has closed them (a database dropped right after must not cut live ones).
   const open = new Set<pg.PoolClient>();
-  pool.on('connect', (client) => open.add(client));
+  pool.on('connect', (client) => {
+    open.add(client);
+    // The pool listens for errors only on idle connections. One in use (by a query or a
+    // transaction) that the server drops — a restart, a crash, a terminated backend — emits
+    // 'error' too, and with no listener the process would die. Its query or transaction fails
+    // with the same error, which its caller handles; on release the pool discards it.
+    client.on('error', () => undefined);
+  });
   pool.on('remove', (client) => open.delete(client));
   const allClosed = () =>
     new Promise<void>((resolve) => {
