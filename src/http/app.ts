@@ -22,7 +22,7 @@ import { registerApiDocs } from './api-docs.ts';
 import { registerCaller } from './caller.ts';
 import { type AppContext, DEFAULT_LIMITS, type Limits } from './context.ts';
 import { registerErrorHandling } from './error-handler.ts';
-import { Problem } from './problem.ts';
+import { Problem, problemSchema } from './problem.ts';
 import { registerApiRoutes } from './routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
 import { registerHttpCaching } from './http-cache.ts';
@@ -132,6 +132,14 @@ export async function buildApp(
     },
     transform: jsonSchemaTransform,
     transformObject: jsonSchemaTransformObject
+  });
+
+  // Any route that validates its input can answer 400: say so in its documented responses.
+  app.addHook('onRoute', (route) => {
+    const schema = route.schema;
+    if (!schema || !(schema.params ?? schema.querystring ?? schema.body ?? schema.headers)) return;
+    const responses = (schema.response ?? {}) as Record<number | string, unknown>;
+    if (!(400 in responses)) schema.response = { ...responses, 400: problemSchema };
   });
 
   registerErrorHandling(app);
