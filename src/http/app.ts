@@ -146,13 +146,9 @@ export async function buildApp(
   registerCaller(app, { db, auth, baseUrl: config.baseUrl, internalToken });
 
   // An empty body on a route that expects one is validated as {} so every missing field is named.
+  // A JSON `null` is a body of the wrong type, not an empty one: it is validated as sent (a 400).
   app.addHook('preValidation', async (request) => {
-    if (
-      request.routeOptions.schema?.body &&
-      (request.body === undefined || request.body === null)
-    ) {
-      request.body = {};
-    }
+    if (request.routeOptions.schema?.body && request.body === undefined) request.body = {};
   });
 
   await app.register(healthRoutes, context);
