@@ -28,6 +28,7 @@ for (const dialect of testDialects()) {
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
       console.log(
         `OpenAPI fuzz (${dialect}): ${result.cases} cases over ${result.operations} operations in ${seconds} s, seed ${result.seed}; ` +
+          `answers ${JSON.stringify(result.statuses)}; ` +
           `excluded: ${Object.keys(EXCLUDED_OPERATIONS).join(', ')}`
       );
       expect(result.operations).toBeGreaterThan(150);

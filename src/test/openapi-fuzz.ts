@@ -49,6 +49,8 @@ export interface FuzzResult {
   operations: number;
   /** One message per failing operation: operation, request, answer, seed to reproduce. */
   failures: string[];
+  /** How many answers had each status class (`2xx`, `4xx`, …), to see the requests got through. */
+  statuses: Record<string, number>;
   seed: number;
 }
 
@@ -275,6 +277,7 @@ export async function fuzzOpenApi(t: TestApp, options: FuzzOptions): Promise<Fuz
   operations.sort((a, b) => order[a.method] - order[b.method]);
   let cases = 0;
   const failures: string[] = [];
+  const statuses: Record<string, number> = {};
   for (const op of operations) {
     const opSeed = seedOf(seed, op.key);
     let failure: string | undefined;
@@ -285,6 +288,8 @@ export async function fuzzOpenApi(t: TestApp, options: FuzzOptions): Promise<Fuz
       const watch = c.extras.length > 0;
       const before = watch ? await privilegedSnapshot(t) : undefined;
       const res = await t.request(request);
+      const statusClass = `${String(res.statusCode).slice(0, 1)}xx`;
+      statuses[statusClass] = (statuses[statusClass] ?? 0) + 1;
       const problems = checkResponse(op, res, validator);
       if (reallyBroken(op, c, validator)) problems.push(...brokenInputProblems(c, res));
       if (before && res.statusCode < 300) {
@@ -312,7 +317,7 @@ export async function fuzzOpenApi(t: TestApp, options: FuzzOptions): Promise<Fuz
     });
     if (failure) failures.push(failure);
   }
-  return { cases, operations: operations.length, failures, seed };
+  return { cases, operations: operations.length, failures, statuses, seed };
 }
 
 /**
