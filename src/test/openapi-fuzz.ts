@@ -293,9 +293,11 @@ export async function fuzzOpenApi(t: TestApp, options: FuzzOptions): Promise<Fuz
       const problems = checkResponse(op, res, validator);
       if (reallyBroken(op, c, validator)) problems.push(...brokenInputProblems(c, res));
       if (before && res.statusCode < 300) {
-        const extras = request.url.includes(s.victimId)
-          ? c.extras.filter((e) => sentinelValue(e, s) !== s.victimId)
-          : c.extras;
+        // A row of the victim or of the other group that the URL itself addresses is no evidence.
+        const addressed = (value: unknown) =>
+          (value === s.victimId && request.url.includes(s.victimId)) ||
+          (value === s.otherGroupId && request.url.includes(`/${fixture.otherGroup.slug}`));
+        const extras = c.extras.filter((e) => !addressed(sentinelValue(e, s)));
         const stored = storedExtras(before, await privilegedSnapshot(t), extras, s);
         if (stored.length > 0) problems.push(`extra fields stored: ${stored.join('; ')}`);
       }

@@ -60,6 +60,7 @@ async function must(t: TestApp, options: RequestOptions): Promise<unknown> {
 export async function buildFuzzFixture(t: TestApp): Promise<FuzzFixture> {
   const db = t.testDb.db;
   const user = async (name: string) => t.buildUser({ name });
+  // The first account is the instance admin: the owner is both, so admin routes are reached too.
   const owner = await user('Fuzz Owner');
   const organizer = await user('Fuzz Organizer');
   const member = await user('Fuzz Member');
