@@ -31,7 +31,7 @@ export interface FuzzFixture {
   credentials(persona: FuzzPersona): Pick<RequestOptions, 'cookie' | 'token'>;
   /** The user a persona is (null: anonymous). */
   userOf(persona: FuzzPersona): string | null;
-  /** Puts back what a write may have taken away: roles, the group's slug and policy, sessions. */
+  /** Puts back what a write may have taken away: roles, the groups' slugs and policy, sessions. */
   heal(): Promise<void>;
 }
 
@@ -289,6 +289,11 @@ export async function buildFuzzFixture(t: TestApp): Promise<FuzzFixture> {
           join_policy: initial.joinPolicy
         })
         .where('id', '=', group.id)
+        .execute();
+      await k
+        .updateTable('groups')
+        .set({ slug: otherGroup.slug })
+        .where('id', '=', otherGroup.id)
         .execute();
       const wanted: [FuzzUser, Role][] = [[owner, 'owner'], ...roles];
       const now = new Date().toISOString();
