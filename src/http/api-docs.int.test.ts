@@ -31,6 +31,30 @@ for (const dialect of testDialects()) {
       expect(redirect.headers.location).toBe('/api/docs/');
     });
 
+    it('documents a 400 on every operation that validates its input, as it answers one', async () => {
+      const res = await t.request({ method: 'GET', url: '/api/v1/events//questions' });
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toMatchObject({ errors: [{ field: 'id' }] });
+      const doc = (await t.request({ method: 'GET', url: '/api/v1/openapi.json' })).json<{
+        paths: Record<
+          string,
+          Record<
+            string,
+            { parameters?: unknown[]; requestBody?: unknown; responses: Record<string, unknown> }
+          >
+        >;
+      }>();
+      expect(
+        Object.keys(doc.paths['/api/v1/events/{id}/questions']?.get?.responses ?? {})
+      ).toContain('400');
+      const without = Object.entries(doc.paths).flatMap(([path, methods]) =>
+        Object.entries(methods)
+          .filter(([, op]) => (op.parameters?.length || op.requestBody) && !('400' in op.responses))
+          .map(([method]) => `${method} ${path}`)
+      );
+      expect(without).toEqual([]);
+    });
+
     it('answers other paths under /api/docs with a not-found problem', async () => {
       const res = await t.request({ method: 'GET', url: '/api/docs/openapi.yaml' });
       expect(res.statusCode).toBe(404);

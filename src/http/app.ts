@@ -22,7 +22,7 @@ import { registerApiDocs } from './api-docs.ts';
 import { registerCaller } from './caller.ts';
 import { type AppContext, DEFAULT_LIMITS, type Limits } from './context.ts';
 import { registerErrorHandling } from './error-handler.ts';
-import { Problem } from './problem.ts';
+import { Problem, problemSchema } from './problem.ts';
 import { registerApiRoutes } from './routes.ts';
 import { healthRoutes } from './routes/health.routes.ts';
 import { registerHttpCaching } from './http-cache.ts';
@@ -134,17 +134,21 @@ export async function buildApp(
     transformObject: jsonSchemaTransformObject
   });
 
+  // Any route that validates its input can answer 400: say so in its documented responses.
+  app.addHook('onRoute', (route) => {
+    const schema = route.schema;
+    if (!schema || !(schema.params ?? schema.querystring ?? schema.body ?? schema.headers)) return;
+    const responses = (schema.response ?? {}) as Record<number | string, unknown>;
+    if (!(400 in responses)) schema.response = { ...responses, 400: problemSchema };
+  });
+
   registerErrorHandling(app);
   registerCaller(app, { db, auth, baseUrl: config.baseUrl, internalToken });
 
   // An empty body on a route that expects one is validated as {} so every missing field is named.
+  // A JSON `null` is a body of the wrong type, not an empty one: it is validated as sent (a 400).
   app.addHook('preValidation', async (request) => {
-    if (
-      request.routeOptions.schema?.body &&
-      (request.body === undefined || request.body === null)
-    ) {
-      request.body = {};
-    }
+    if (request.routeOptions.schema?.body && request.body === undefined) request.body = {};
   });
 
   await app.register(healthRoutes, context);

@@ -246,6 +246,24 @@ for (const dialect of testDialects()) {
       }
     });
 
+    it('answers a JSON null body with 400 and changes nothing (it is not an empty body)', async () => {
+      for (const e of BODIES.filter((b) => b.method === 'PATCH' || b.required.length === 0)) {
+        const before = await counts();
+        const res = await t.app.inject({
+          method: e.method,
+          url: e.url,
+          headers: { cookie, origin: 'http://guildhall.test', 'content-type': 'application/json' },
+          payload: 'null'
+        });
+        expect(res.statusCode, e.url).toBe(400);
+        expect(res.json()).toMatchObject({
+          type: 'urn:guildhall:problem:validation',
+          errors: [{ field: '' }]
+        });
+        expect(await counts(), e.url).toBe(before);
+      }
+    });
+
     it('never answers 5xx to random bodies (property test)', async () => {
       const json = fc.jsonValue({ maxDepth: 3 });
       const shaped = (e: (typeof BODIES)[number]) =>

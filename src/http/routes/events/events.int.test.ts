@@ -218,6 +218,11 @@ describeWithApp('meetings', (app) => {
         })
       ).statusCode
     ).toBe(401);
+    const doc = (await app().request({ method: 'GET', url: '/api/v1/openapi.json' })).json<{
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+    }>();
+    const documented = doc.paths['/api/v1/events/{id}/attendees']?.get?.responses ?? {};
+    expect(Object.keys(documented)).toContain('401'); // the 401 above is in the contract
   });
 
   it('refuses a capacity below the seats taken, and cancels with a reason', async () => {

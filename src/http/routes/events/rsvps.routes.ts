@@ -111,7 +111,7 @@ export const rsvpRoutes: FastifyPluginAsyncZod<AppContext> = async (app, { db, q
           'Everyone who may read the group sees who is going (members only in private groups); hosts and organizers also see the waitlist (status=waitlisted) and who said no. Search by name or handle with q.',
         params: eventParams,
         querystring: attendeeQuery,
-        response: { 200: attendeeList, ...problemResponses(400, 403, 404) }
+        response: { 200: attendeeList, ...problemResponses(400, 401, 403, 404) }
       }
     },
     async (request) => {

@@ -192,6 +192,37 @@ describeWithApp('series', (app) => {
     );
   });
 
+  it('answers a change to an ended series with a documented 409', async () => {
+    const series = await createMonthly();
+    const ended = await app().request({
+      method: 'POST',
+      url: `/api/v1/series/${series.id}/end`,
+      cookie: owner,
+      body: { reason: 'The guild moved online' }
+    });
+    expect(ended.statusCode, ended.body).toBe(204);
+    const res = await app().request({
+      method: 'PUT',
+      url: `/api/v1/series/${series.id}`,
+      cookie: owner,
+      body: {
+        title: 'Guild meeting',
+        recurrence: {
+          frequency: 'weekly',
+          weekday: 'WE',
+          startDate: nextMonth(),
+          startTime: '19:00',
+          durationMinutes: 90
+        }
+      }
+    });
+    expect(res.statusCode, res.body).toBe(409);
+    const doc = (await app().request({ method: 'GET', url: '/api/v1/openapi.json' })).json<{
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+    }>();
+    expect(Object.keys(doc.paths['/api/v1/series/{id}']?.put?.responses ?? {})).toContain('409');
+  });
+
   it('refuses rules that make no sense, with an error on the field', async () => {
     const post = (recurrence: Record<string, unknown>) =>
       app().request({

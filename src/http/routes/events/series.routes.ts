@@ -242,7 +242,7 @@ export const seriesRoutes: FastifyPluginAsyncZod<AppContext> = async (app, { db,
           'Hosts and organizers. The old rule ends the day before `from` (default: today) and the answer is the series that carries on. Upcoming meetings from that day on that were not edited on their own follow: moved (people going are told), cancelled when their day has no meeting any more, and new days get new meetings. To skip one meeting, cancel it.',
         params: idParams,
         body: updateSeriesBody,
-        response: { 200: seriesSchema, ...problemResponses(400, 401, 403, 404) }
+        response: { 200: seriesSchema, ...problemResponses(400, 401, 403, 404, 409) }
       }
     },
     async (request) => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { coordinate } from '../places/coordinate.schema.ts';
 import { ROLES } from '../../../domain/group-policy.ts';
 import { isCountryCode, isTimeZone } from '../../../domain/places.ts';
 import { TAG_MAX_LENGTH } from '../../../domain/tags.ts';
@@ -35,8 +36,8 @@ export const groupFields = z.strictObject({
     .refine(isCountryCode, { message: 'countryInvalid' })
     .nullable()
     .optional(),
-  latitude: z.number().min(-90).max(90).nullable().optional(),
-  longitude: z.number().min(-180).max(180).nullable().optional(),
+  latitude: coordinate(90).nullable().optional(),
+  longitude: coordinate(180).nullable().optional(),
   onlineOnly: z.boolean().optional(),
   timeZone: z.string().refine(isTimeZone, { message: 'timeZoneInvalid' }),
   websiteUrl: url.optional(),

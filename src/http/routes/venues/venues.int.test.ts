@@ -256,6 +256,15 @@ describeWithApp('venues', (app) => {
     expect(await list(mine)).toEqual([]);
   });
 
+  it('stores coordinates too close to zero for a 4-byte float as 0 (was a 500 on PostgreSQL)', async () => {
+    const slug = await group();
+    const res = await post(slug, { ...campus, latitude: -6.4e-323, longitude: 1e-40 });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json()).toMatchObject({ latitude: 0, longitude: 0 });
+    const rounded = await post(slug, { ...campus, latitude: 48.1374321987, longitude: 11.5 });
+    expect(rounded.json()).toMatchObject({ latitude: 48.137432, longitude: 11.5 });
+  });
+
   it('refuses bad input per field and stores nothing', async () => {
     const slug = await group();
     const cases: [Record<string, unknown>, { field: string; message: string }[]][] = [

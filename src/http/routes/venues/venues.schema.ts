@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { coordinate } from '../places/coordinate.schema.ts';
 
 export const VENUE_NAME_MAX = 120;
 export const VENUE_ADDRESS_MAX = 300;
@@ -42,8 +43,8 @@ const venueFields = z.strictObject({
     .nullable()
     .optional()
     .meta({ description: 'Who provides the place (a company, a university)', example: 'Contoso' }),
-  latitude: z.number().min(-90).max(90).nullable().optional(),
-  longitude: z.number().min(-180).max(180).nullable().optional()
+  latitude: coordinate(90).nullable().optional(),
+  longitude: coordinate(180).nullable().optional()
 });
 
 const coordinatePair = (v: {
