@@ -65,6 +65,8 @@ const bin = (name: string) => path.join('node_modules', '.bin', name);
 const pgUrl = await postgresUrl();
 const env: NodeJS.ProcessEnv = {
   NODE_ENV: 'test',
+  // The API fuzzer asks the same requests every run (npm run soak varies them); override to explore.
+  GUILDHALL_FUZZ_SEED: process.env.GUILDHALL_FUZZ_SEED ?? '20261124',
   ...(pgUrl ? { GUILDHALL_TEST_PG_URL: pgUrl } : {})
 };
 if (!pgUrl) delete process.env.GUILDHALL_TEST_PG_URL;

@@ -8,16 +8,18 @@
 // makes (and stops) a throw-away cluster of its own.
 import { parseArgs } from 'node:util';
 import { crashSuite } from './crash-suite.ts';
+import { fuzzSuite } from './fuzz-suite.ts';
 import type { SoakContext, SoakRow, SoakSuite } from './suite.ts';
 
 /** Every suite the soak knows, in the order they run. Add new suites here. */
-const SUITES: SoakSuite[] = [crashSuite];
+const SUITES: SoakSuite[] = [crashSuite, fuzzSuite];
 
 const HELP = `npm run soak -- [options]
 
   --suites a,b         suites to run (default: all): ${SUITES.map((s) => s.name).join(', ')}
   --kills N            crash rounds per database target (default 50)
   --writers N          members writing at once (default 24)
+  --fuzz-cases N       generated requests per API operation (default 100)
   --crash-after A-B    a round's crash comes A..B ms after its first acknowledged write (default 300-3000)
   --databases a,b      sqlite, postgres (default both)
   --seed N             repeat a run's writes and crash moments (default: random, printed)
@@ -30,6 +32,7 @@ const { values } = parseArgs({
     suites: { type: 'string' },
     kills: { type: 'string', default: '50' },
     writers: { type: 'string', default: '24' },
+    'fuzz-cases': { type: 'string', default: '100' },
     'crash-after': { type: 'string', default: '300-3000' },
     databases: { type: 'string', default: 'sqlite,postgres' },
     seed: { type: 'string' },
@@ -59,6 +62,7 @@ function contextFromArgs(): SoakContext {
   return {
     kills: positive('kills', values.kills),
     writers: positive('writers', values.writers),
+    fuzzCases: positive('fuzz-cases', values['fuzz-cases']),
     crashAfterMs: [Number(range[1]), Number(range[2])],
     databases: databases as SoakContext['databases'],
     seed:

@@ -8,6 +8,8 @@ export interface SoakContext {
   kills: number;
   /** Concurrent writers (`--writers`). */
   writers: number;
+  /** Generated requests per API operation (`--fuzz-cases`). */
+  fuzzCases: number;
   /** The crash moment, in ms after a round's first acknowledged write (`--crash-after 300-3000`). */
   crashAfterMs: [number, number];
   /** Databases to run on (`--databases sqlite,postgres`). */
