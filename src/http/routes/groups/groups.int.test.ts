@@ -216,7 +216,7 @@ describeWithApp('groups and membership', (app) => {
       cookie: admin.cookie,
       body: { groupCreation: 'admins' }
     });
-    expect(set.json()).toEqual({ groupCreation: 'admins' });
+    expect(set.json()).toEqual({ groupCreation: 'admins', registration: 'open' });
     const denied = await t.request({
       method: 'POST',
       url: '/api/v1/groups',
