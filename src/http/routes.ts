@@ -49,7 +49,9 @@ import { reportRoutes } from './routes/reports/reports.routes.ts';
  *          GET /groups/:slug/audit, POST /groups/:slug/invitations (rules in domain/group-policy.ts)
  * public   GET /invitations/:token;  user: POST /invitations/accept
  * owner    POST /groups/:slug/transfer
- * admin    GET|PATCH /admin/settings, POST /networks, PUT|DELETE /networks/:slug/chapters/:groupSlug
+ * admin    GET|PATCH /admin/settings, POST /admin/test-mail, GET /admin/users, POST
+ *          /admin/users/:id/suspend|restore, PUT /admin/users/:id/admin, DELETE /admin/users/:id,
+ *          GET /admin/audit, POST /networks, PUT|DELETE /networks/:slug/chapters/:groupSlug
  * public   GET /networks, GET /networks/:slug
  * public   GET /places (rate limited)
  * public   GET|POST /unsubscribe?token= (one-click unsubscribe, RFC 8058; rate limited)
