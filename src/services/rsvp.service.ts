@@ -572,20 +572,33 @@ export async function withdrawFromGroup(
       eb.selectFrom('series').select('id').where('group_id', '=', groupId)
     )
     .execute();
-  const held = await db.kysely
+  await giveUpSeats(db, queue, userId, { groupId, now });
+}
+
+/**
+ * Answers "not going" for a person to every meeting that has not started where they hold a seat
+ * or a waitlist place — of one group (`groupId`), or of all. A meeting whose RSVPs are closed
+ * keeps its list as it was at the deadline.
+ */
+export async function giveUpSeats(
+  db: Db,
+  queue: JobQueue,
+  userId: string,
+  options: { groupId?: string; now?: Date } = {}
+): Promise<void> {
+  const now = options.now ?? new Date();
+  let query = db.kysely
     .selectFrom('rsvps as r')
     .innerJoin('events as e', 'e.id', 'r.event_id')
     .select('e.id')
-    .where('e.group_id', '=', groupId)
     .where('r.user_id', '=', userId)
     .where('r.status', 'in', ['going', 'waitlisted'])
-    .where('e.starts_at', '>', now.toISOString())
-    .execute();
-  for (const { id } of held) {
+    .where('e.starts_at', '>', now.toISOString());
+  if (options.groupId !== undefined) query = query.where('e.group_id', '=', options.groupId);
+  for (const { id } of await query.execute()) {
     try {
       await respond(db, queue, id, userId, { going: false, guests: 0 }, now);
     } catch (error) {
-      // A meeting whose RSVPs are closed keeps its list as it was at the deadline.
       if (!(error instanceof RsvpError)) throw error;
     }
   }

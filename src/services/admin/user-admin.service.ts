@@ -1,7 +1,8 @@
 // What an instance admin does to accounts: find them, suspend and restore them, make admins.
 // Every change is written to the audit log (group: none).
-import { sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
+import type { Database } from '../../db/schema.ts';
 import { dbBool, toBool, toDate } from '../../db/values.ts';
 import { writeTransaction } from '../../db/write-transaction.ts';
 import { recordAudit } from '../audit.service.ts';
@@ -29,6 +30,17 @@ export class UserAdminError extends Error {
     this.name = 'UserAdminError';
     this.code = code;
   }
+}
+
+/** The account's admin flag and suspension, read in the caller's transaction; `notFound` if gone. */
+async function accountOf(trx: Kysely<Database>, userId: string) {
+  const user = await trx
+    .selectFrom('users')
+    .select(['is_admin', 'suspended_at'])
+    .where('id', '=', userId)
+    .executeTakeFirst();
+  if (!user) throw new UserAdminError('notFound');
+  return user;
 }
 
 /** Whether the account is suspended (it may not log in). */
@@ -116,12 +128,7 @@ export async function suspendUser(
 ): Promise<void> {
   if (actorId === userId) throw new UserAdminError('self');
   await writeTransaction(db, async (trx) => {
-    const user = await trx
-      .selectFrom('users')
-      .select(['suspended_at'])
-      .where('id', '=', userId)
-      .executeTakeFirst();
-    if (!user) throw new UserAdminError('notFound');
+    const user = await accountOf(trx, userId);
     if (user.suspended_at !== null) return;
     await trx
       .updateTable('users')
@@ -142,12 +149,7 @@ export async function suspendUser(
 /** Lifts a suspension: the account may log in again (its old sessions and tokens stay ended). */
 export async function restoreUser(db: Db, actorId: string, userId: string): Promise<void> {
   await writeTransaction(db, async (trx) => {
-    const user = await trx
-      .selectFrom('users')
-      .select(['suspended_at'])
-      .where('id', '=', userId)
-      .executeTakeFirst();
-    if (!user) throw new UserAdminError('notFound');
+    const user = await accountOf(trx, userId);
     if (user.suspended_at === null) return;
     await trx.updateTable('users').set({ suspended_at: null }).where('id', '=', userId).execute();
     await recordAudit(trx, {
@@ -167,12 +169,7 @@ export async function setAdmin(
   isAdmin: boolean
 ): Promise<void> {
   await writeTransaction(db, async (trx) => {
-    const user = await trx
-      .selectFrom('users')
-      .select(['is_admin'])
-      .where('id', '=', userId)
-      .executeTakeFirst();
-    if (!user) throw new UserAdminError('notFound');
+    const user = await accountOf(trx, userId);
     if (toBool(user.is_admin) === isAdmin) return;
     if (!isAdmin) {
       const admins = await trx

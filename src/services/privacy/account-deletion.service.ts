@@ -11,7 +11,7 @@ import type { JobQueue } from '../../jobs/job-queue.ts';
 import { MAIL_QUEUE, type MailMessage } from '../../jobs/mail-message.ts';
 import { recordAudit } from '../audit.service.ts';
 import { countMember } from '../membership.service.ts';
-import { respond, RsvpError } from '../rsvp.service.ts';
+import { giveUpSeats } from '../rsvp.service.ts';
 import { type ContentChoice, scrubRoomLogs } from './room-log-scrub.ts';
 
 export type { ContentChoice } from './room-log-scrub.ts';
@@ -85,7 +85,9 @@ export async function deleteAccount(
 ): Promise<void> {
   const now = options.now ?? new Date();
   await assertDeletable(db.kysely, userId);
-  await giveUpSeats(db, queue, userId, now);
+  // Seats to come go to the waitlist as if they had answered "not going"; the rows of meetings
+  // whose RSVPs are closed go with the account below.
+  await giveUpSeats(db, queue, userId, { now });
   const user = await writeTransaction(db, async (trx) => {
     const user = await trx
       .selectFrom('users')
@@ -116,26 +118,6 @@ export async function deleteAccount(
     params: { name: user.name }
   };
   await queue.enqueue(MAIL_QUEUE, message);
-}
-
-/** Answers "not going" to every meeting to come where they hold a seat or a waitlist place. */
-async function giveUpSeats(db: Db, queue: JobQueue, userId: string, now: Date): Promise<void> {
-  const held = await db.kysely
-    .selectFrom('rsvps as r')
-    .innerJoin('events as e', 'e.id', 'r.event_id')
-    .select('e.id')
-    .where('r.user_id', '=', userId)
-    .where('r.status', 'in', ['going', 'waitlisted'])
-    .where('e.starts_at', '>', now.toISOString())
-    .execute();
-  for (const { id } of held) {
-    try {
-      await respond(db, queue, id, userId, { going: false, guests: 0 }, now);
-    } catch (error) {
-      // A meeting whose RSVPs are closed keeps its list; the row goes with the account below.
-      if (!(error instanceof RsvpError)) throw error;
-    }
-  }
 }
 
 /** Every active membership counts one member less (the rows go with the account). */
