@@ -162,7 +162,7 @@ describe('pageCacheKey', () => {
     expect(key({ method: 'HEAD' })).not.toBeNull();
     expect(key({ headers: { authorization: 'Bearer gh_x' } })).toBeNull();
     expect(key({ cookies: { 'guildhall.session_token': 'abc' } })).toBeNull();
-    expect(key({ cookies: { '__Secure-guildhall.session_token': 'abc' } })).toBeNull();
+    expect(key({ cookies: { '__Host-guildhall.session_token': 'abc' } })).toBeNull();
     expect(key({ cookies: { 'guildhall.session_data': 'abc' } })).toBeNull();
     expect(key({ cookies: { tracking: '1', guildhall_lang: 'de' } })).toBeNull();
     expect(key({ cookies: { guildhall_tz: 'x'.repeat(65) } })).toBeNull();

@@ -203,7 +203,7 @@ export interface PageRequest {
  * The cache key of an anonymous page request, or null when the request must not be served from
  * (or stored into) the cache: not a GET/HEAD, carries credentials, or carries any cookie besides
  * the language and time-zone choices — a session cookie (better-auth's `guildhall.*`, with or
- * without `__Secure-`) or anything we do not know, which might identify someone —, or a secret in
+ * without `__Host-`) or anything we do not know, which might identify someone —, or a secret in
  * the query (a mailed link).
  *
  * The key holds what changes an anonymous page: origin (pages link to themselves absolutely),

@@ -21,6 +21,11 @@ export interface AuthDeps {
 
 const SESSION_DAYS = 30;
 
+/** Whether cookies are sent only over https (and so may carry the `__Host-` prefix). */
+function secureCookies(baseUrl: string): boolean {
+  return baseUrl.startsWith('https://');
+}
+
 /**
  * Sets up better-auth over Guildhall's own tables (snake_case, created by our migrations).
  * Passwords are hashed with argon2id; mails go through the job queue. better-auth's own HTTP
@@ -149,8 +154,12 @@ export function createAuth({ config, db, queue, logger }: AuthDeps) {
       }
     },
     advanced: {
-      cookiePrefix: 'guildhall',
-      useSecureCookies: config.baseUrl.startsWith('https://'),
+      // Over https the session cookie is `__Host-guildhall.session_token`: Secure, Path=/ and no
+      // Domain, so no other host or subdomain can set or overwrite it. better-auth's own secure
+      // prefix would be the weaker `__Secure-`, hence the name here and `secure` set by hand.
+      cookiePrefix: secureCookies(config.baseUrl) ? '__Host-guildhall' : 'guildhall',
+      useSecureCookies: false,
+      defaultCookieAttributes: secureCookies(config.baseUrl) ? { secure: true, path: '/' } : {},
       ipAddress: { ipAddressHeaders: ['x-guildhall-client-ip'] }
     },
     databaseHooks: {

@@ -52,11 +52,15 @@ export interface TestApp {
 let counter = 0;
 
 /** Builds a test app. Generous rate limits unless `limits` says otherwise. */
-export async function createTestApp(dialect: Dialect, limits?: Partial<Limits>): Promise<TestApp> {
+export async function createTestApp(
+  dialect: Dialect,
+  limits?: Partial<Limits>,
+  options: { baseUrl?: string } = {}
+): Promise<TestApp> {
   const testDb = await createTestDatabase(dialect);
   const config = loadConfig({
     DATA_DIR: testDb.dataDir,
-    BASE_URL: BASE_URL,
+    BASE_URL: options.baseUrl ?? BASE_URL,
     NODE_ENV: 'test',
     SECRET: 'x'.repeat(40)
   });
@@ -78,7 +82,7 @@ export async function createTestApp(dialect: Dialect, limits?: Partial<Limits>):
     const headers: Record<string, string> = { ...o.headers };
     if (o.cookie) headers.cookie = o.cookie;
     if (o.token) headers.authorization = `Bearer ${o.token}`;
-    if (o.method !== 'GET' && headers.origin === undefined) headers.origin = BASE_URL;
+    if (o.method !== 'GET' && headers.origin === undefined) headers.origin = config.baseUrl;
     return app.inject({
       method: o.method,
       url: o.url,

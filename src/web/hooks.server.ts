@@ -6,7 +6,8 @@ import { api } from '#lib/server/api.ts';
 import { injectApi } from '#lib/server/api-bridge.ts';
 import { isTimeZone, TIME_ZONE_COOKIE } from '#lib/time-zones.ts';
 
-const SESSION_COOKIES = ['guildhall.session_token', '__Secure-guildhall.session_token'];
+// Over https the session cookie carries the `__Host-` prefix (see services/auth.ts).
+const SESSION_COOKIES = ['guildhall.session_token', '__Host-guildhall.session_token'];
 
 /**
  * Per request: who is signed in (from the API, only when a session cookie is present), which

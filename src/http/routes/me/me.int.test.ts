@@ -155,11 +155,8 @@ describeWithApp('/api/v1/me', (app) => {
       method: 'POST',
       url: '/api/v1/me/password',
       cookie: laptop,
-      body: {
-        currentPassword: 'plum-tree-harbour-42',
-        newPassword: 'fresh-passphrase-99',
-        revokeOtherSessions: true
-      }
+      // By default a new password logs out every other device.
+      body: { currentPassword: 'plum-tree-harbour-42', newPassword: 'fresh-passphrase-99' }
     });
     expect(ok.statusCode).toBe(204);
     expect(t.queue.lastMail(email).template).toBe('password-changed');

@@ -78,7 +78,7 @@ export const meRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ctx) => {
         tags,
         summary: 'Change your password',
         description:
-          'Needs the current password. With revokeOtherSessions, every other session ends.',
+          'Needs the current password. Every other session ends, unless revokeOtherSessions is false.',
         body: changePasswordBody,
         response: { 204: z.null(), ...problemResponses(400, 401, 403) }
       }
@@ -93,7 +93,7 @@ export const meRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ctx) => {
           body: {
             currentPassword: request.body.currentPassword,
             newPassword: request.body.newPassword,
-            revokeOtherSessions: request.body.revokeOtherSessions ?? false
+            revokeOtherSessions: request.body.revokeOtherSessions ?? true
           },
           headers: authHeaders(request, internalToken),
           returnHeaders: true

@@ -187,9 +187,7 @@ for (const dialect of testDialects()) {
       return {
         counted: { going: event.going_seats, waiting: event.waitlist_count },
         rows: {
-          going: rows
-            .filter((r) => r.status === 'going')
-            .reduce((n, r) => n + 1 + r.guests, 0),
+          going: rows.filter((r) => r.status === 'going').reduce((n, r) => n + 1 + r.guests, 0),
           waiting: rows.filter((r) => r.status === 'waitlisted').length
         },
         goingIds: rows.filter((r) => r.status === 'going').map((r) => r.user_id)
