@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
@@ -111,6 +111,29 @@ for (const dialect of testDialects()) {
     const empty = () => {
       app.pageCache?.clear();
     };
+
+    it('sends the security headers on pages, static files and error pages', async () => {
+      const entry = readdirSync(path.join(buildDir, 'client/_app/immutable/entry')).find((f) =>
+        f.endsWith('.js')
+      );
+      const urls = ['/', pagePath, `/_app/immutable/entry/${entry ?? ''}`, '/favicon.svg', '/nope'];
+      for (const url of urls) {
+        const res = await app.inject({ method: 'GET', url, headers: { host: 'guildhall.test' } });
+        expect(res.statusCode, url).toBe(url === '/nope' ? 404 : 200);
+        expect(res.headers['x-content-type-options'], url).toBe('nosniff');
+        expect(res.headers['x-frame-options'], url).toBe('DENY');
+        expect(res.headers['referrer-policy'], url).toBe('strict-origin-when-cross-origin');
+        expect(res.headers['strict-transport-security'], url).toBeUndefined(); // http here
+        if (!url.includes('.')) {
+          // Pages (the error page too) allow scripts only with this answer's nonce.
+          const csp = res.headers['content-security-policy'] ?? '';
+          const scripts = /script-src ([^;]*)/.exec(csp)?.[1] ?? '';
+          expect(scripts, url).toMatch(/'nonce-[^']+'/);
+          expect(scripts, url).not.toContain("'unsafe-inline'");
+          expect(csp, url).toMatch(/frame-ancestors 'none'/);
+        }
+      }
+    });
 
     it('renders an anonymous page once, then serves the copy with a fresh nonce', async () => {
       empty();
