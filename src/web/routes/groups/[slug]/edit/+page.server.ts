@@ -20,8 +20,10 @@ export const load: PageServerLoad = async (event) => {
     error(404, translator(event.locals.lang)('errorPage.notFound.title'));
   }
   // The owner may hand the group over: to organizers and hosts first, then the other members.
+  // Instance admins may too (a group whose owner is gone or has to leave).
+  const mayTransfer = group.viewer.role === 'owner' || event.locals.me?.isAdmin === true;
   const members =
-    group.viewer.role === 'owner'
+    mayTransfer
       ? unwrap(event, await api<ItemList<Member>>(event, 'GET', `${path}/members`)).items
       : [];
   const rank = { owner: 0, organizer: 1, host: 2, member: 3 } as const;
@@ -30,6 +32,7 @@ export const load: PageServerLoad = async (event) => {
     .sort((a, b) => rank[a.role] - rank[b.role] || a.displayName.localeCompare(b.displayName));
   return {
     group,
+    mayTransfer,
     candidates,
     values: groupFormValues(group),
     // Set by the redirect after a change of the web address (see `save`).
