@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type ConsoleMessage, type Page } from '@playwright/test';
-import { ensureNetwork } from './support/admin.ts';
+import { ADMIN_STATE, ensureNetwork } from './support/admin.ts';
 import { PLACES, postGroup, signedInApi } from './support/groups.ts';
 import { BASE_URL } from './support/server.ts';
 import { SIGNED_IN_STATE } from './support/session.ts';
@@ -182,6 +182,8 @@ async function ensureFixtures(): Promise<void> {
   );
 }
 
+const ADMIN_PAGES = ['/admin/users', '/admin/settings', '/admin/audit'];
+
 /**
  * No serious or critical axe violations, no sideways scrolling at 375px, and nothing in the
  * console: no CSP violation, no script error.
@@ -251,6 +253,16 @@ for (const lang of LANGUAGES) {
       for (const path of SIGNED_IN_PAGES) {
         test(`${path} has no serious accessibility problems`, async ({ page }) => {
           await expectAccessible(page, withIds(path), lang);
+        });
+      }
+    });
+
+    test.describe('as the instance admin', () => {
+      test.use({ storageState: ADMIN_STATE });
+
+      for (const path of ADMIN_PAGES) {
+        test(`${path} has no serious accessibility problems`, async ({ page }) => {
+          await expectAccessible(page, path, lang);
         });
       }
     });
