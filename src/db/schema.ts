@@ -35,7 +35,11 @@ export interface UsersTable {
   /** The member asked not to be listed to organizers when they have gone quiet. */
   health_opt_out: DefaultBool;
   /** Since when an instance admin has suspended the account (null: not suspended). */
-  suspended_at: ColumnType<Date | string | null, Date | string | null | undefined, Date | string | null>;
+  suspended_at: ColumnType<
+    Date | string | null,
+    Date | string | null | undefined,
+    Date | string | null
+  >;
 }
 
 export interface SessionsTable {

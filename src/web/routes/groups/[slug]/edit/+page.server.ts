@@ -22,10 +22,9 @@ export const load: PageServerLoad = async (event) => {
   // The owner may hand the group over: to organizers and hosts first, then the other members.
   // Instance admins may too (a group whose owner is gone or has to leave).
   const mayTransfer = group.viewer.role === 'owner' || event.locals.me?.isAdmin === true;
-  const members =
-    mayTransfer
-      ? unwrap(event, await api<ItemList<Member>>(event, 'GET', `${path}/members`)).items
-      : [];
+  const members = mayTransfer
+    ? unwrap(event, await api<ItemList<Member>>(event, 'GET', `${path}/members`)).items
+    : [];
   const rank = { owner: 0, organizer: 1, host: 2, member: 3 } as const;
   const candidates = members
     .filter((m) => m.role !== 'owner' && m.status === 'active')
