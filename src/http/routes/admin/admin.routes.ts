@@ -17,6 +17,7 @@ import {
 import { getProfile } from '../../../services/profile.service.ts';
 import { getSettings, updateSettings } from '../../../services/settings.service.ts';
 import { callerOf } from '../../caller.ts';
+import { auditSchema } from '../groups/groups.schema.ts';
 import type { AppContext } from '../../context.ts';
 import { jsonDates } from '../../json-dates.ts';
 import { Problem, problemResponses } from '../../problem.ts';
@@ -45,18 +46,8 @@ const adminUserSchema = z
   })
   .meta({ id: 'AdminUser' });
 
-const auditEntrySchema = z
-  .object({
-    id: z.string(),
-    action: z.string(),
-    actorId: z.string().nullable(),
-    actorName: z.string().nullable(),
-    subjectUserId: z.string().nullable(),
-    subjectName: z.string().nullable(),
-    details: z.record(z.string(), z.unknown()),
-    createdAt: z.string(),
-    group: z.object({ slug: z.string(), name: z.string() }).nullable()
-  })
+const auditEntrySchema = auditSchema
+  .extend({ group: z.object({ slug: z.string(), name: z.string() }).nullable() })
   .meta({ id: 'InstanceAuditEntry' });
 
 const page = {

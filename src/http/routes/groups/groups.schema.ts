@@ -199,3 +199,17 @@ export const memberSchema = z
 
 export const slugParams = z.object({ slug: z.string().max(100) });
 export const memberParams = z.object({ slug: z.string().max(100), userId: z.string().max(100) });
+
+/** One entry of an audit log (a group's; the instance-wide log adds the group). */
+export const auditSchema = z
+  .object({
+    id: z.string(),
+    action: z.string(),
+    actorId: z.string().nullable(),
+    actorName: z.string().nullable(),
+    subjectUserId: z.string().nullable(),
+    subjectName: z.string().nullable(),
+    details: z.record(z.string(), z.unknown()),
+    createdAt: z.iso.datetime()
+  })
+  .meta({ id: 'AuditEntry' });

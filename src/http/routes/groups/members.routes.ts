@@ -16,20 +16,7 @@ import type { AppContext } from '../../context.ts';
 import { jsonDates } from '../../json-dates.ts';
 import { Problem, problemResponses } from '../../problem.ts';
 import { membershipProblem, requireGroupAccess, requireManage } from './group-access.ts';
-import { memberParams, memberSchema, slugParams } from './groups.schema.ts';
-
-const auditSchema = z
-  .object({
-    id: z.string(),
-    action: z.string(),
-    actorId: z.string().nullable(),
-    actorName: z.string().nullable(),
-    subjectUserId: z.string().nullable(),
-    subjectName: z.string().nullable(),
-    details: z.record(z.string(), z.unknown()),
-    createdAt: z.iso.datetime()
-  })
-  .meta({ id: 'AuditEntry' });
+import { auditSchema, memberParams, memberSchema, slugParams } from './groups.schema.ts';
 
 /** The member directory, join requests, roles, removal, bans, ownership and the audit log. */
 export const memberRoutes: FastifyPluginAsyncZod<AppContext> = async (app, { db, queue }) => {
