@@ -4,8 +4,8 @@
 // counts as the server's.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
+import { freePort } from '../../src/test/free-port.ts';
 
 export interface ServerUnderTest {
   base: string;
@@ -18,21 +18,6 @@ export interface ServerUnderTest {
   peakRssMiB(): number;
   /** Stops it (SIGTERM, then SIGKILL after 15 s). */
   stop(): Promise<void>;
-}
-
-/** A free TCP port on the loopback interface. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => {
-        resolve(port);
-      });
-    });
-  });
 }
 
 /** The process and all its descendants (Linux /proc). */

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { DatabaseServerControl } from '../../src/test/crash/crash-harness.ts';
-import { freePort } from '../../src/test/crash/server-process.ts';
+import { freePort } from '../../src/test/free-port.ts';
 
 const run = promisify(execFile);
 

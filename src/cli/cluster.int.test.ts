@@ -2,12 +2,12 @@ import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
 import http from 'node:http';
-import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { freePort } from '../test/free-port.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /** One JSON log line of the server. */
@@ -16,16 +16,6 @@ interface LogLine {
   msg: string;
   worker?: number;
   code?: number;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
 }
 
 /** Runs one statement on the test server's maintenance database. */

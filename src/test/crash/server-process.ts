@@ -2,9 +2,9 @@
 // crash harness: started on a free port, killed with SIGKILL (no shutdown code runs), started again
 // on the same data. No test framework is loaded here, so `npm run soak` uses it too.
 import { type ChildProcessByStdio, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
+import { freePort } from '../free-port.ts';
 
 /** How much of the server's output a failure report keeps (the tail). */
 const LOG_TAIL_CHARS = 20_000;
@@ -22,21 +22,6 @@ export interface ServerProcess {
   exited(): boolean;
   /** The last part of what it printed, for failure reports. */
   logTail(): string;
-}
-
-/** A free TCP port on the loopback interface. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => {
-        resolve(port);
-      });
-    });
-  });
 }
 
 /**
