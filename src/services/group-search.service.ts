@@ -1,9 +1,10 @@
 import { type Expression, type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { Db } from '../db/database.ts';
-import { boundingBox, EARTH_RADIUS_KM, searchTerms } from '../domain/geo.ts';
+import { boundingBox, distanceKm, EARTH_RADIUS_KM, searchTerms } from '../domain/geo.ts';
 import type { GroupKind } from '../domain/group-policy.ts';
 import { normalizeTag } from '../domain/tags.ts';
 import { type Group, presentGroup, visibleTo } from './group.service.ts';
+import { rankedTextMatches, type TextMatch } from './group-search-matches.ts';
 
 export type GroupSort = 'relevance' | 'distance' | 'members' | 'name';
 
@@ -59,12 +60,15 @@ function decodeCursor(text: string): Cursor {
  * Finds groups: full text (FTS5 / tsvector), tags (all must match), kind, online-only, and a radius
  * around a point (bounding box on the indexed coordinates, then the exact great-circle distance).
  * Hidden groups appear only to their members and admins. Keyset pagination: the cursor holds the
- * last row's sort key and id, so pages never skip or repeat rows.
+ * last row's sort key and id, so pages never skip or repeat rows. On SQLite a ranked text search
+ * filters the text's kept, ranked matches (`rankedTextMatches`) unless the text is too common to
+ * keep (`options.maxKeptMatches`, MAX_KEPT_MATCHES by default).
  */
 export async function searchGroups(
   db: Db,
   viewer: { userId: string | null; isAdmin: boolean },
-  query: GroupQuery
+  query: GroupQuery,
+  options: { maxKeptMatches?: number } = {}
 ): Promise<{ items: GroupHit[]; nextCursor: string | null }> {
   const sqlite = db.dialect === 'sqlite';
   const terms = query.text ? searchTerms(query.text) : [];
@@ -107,6 +111,15 @@ export async function searchGroups(
       match = sql<SqlBool>`g.search @@ to_tsquery('simple', ${tsQuery})`;
       rank = sql<number>`(-ts_rank(g.search, to_tsquery('simple', ${tsQuery})))`;
     }
+  }
+
+  if (sqlite && terms.length > 0 && sort === 'relevance') {
+    const matches = await rankedTextMatches(
+      db,
+      { ranked: ftsQuery, narrowed: narrowQuery, tags },
+      options.maxKeptMatches
+    );
+    if (matches) return pageOfMatches(db, viewer, query, matches);
   }
 
   const sortKey: RawBuilder<number | string | null> =
@@ -210,7 +223,24 @@ export async function searchGroups(
     .orderBy('r.id', direction)
     .limit(query.limit + 1)
     .execute();
-  const page = rows.slice(0, query.limit);
+  return presentPage(db, query.limit, rows, sort);
+}
+
+/** A row of a result page: the group's id, its sort key and its distance. */
+interface PageRow {
+  id: string;
+  sort_key: number | string | null;
+  distance_km: number | null;
+}
+
+/** The groups of the first `limit` rows (of up to limit + 1), and the cursor to the next page. */
+async function presentPage(
+  db: Db,
+  limit: number,
+  rows: PageRow[],
+  sort: GroupSort
+): Promise<{ items: GroupHit[]; nextCursor: string | null }> {
+  const page = rows.slice(0, limit);
   const last = page.at(-1);
   const full =
     page.length === 0
@@ -231,11 +261,63 @@ export async function searchGroups(
       return row ? [{ group: presentGroup(row), distanceKm: r.distance_km }] : [];
     }),
     nextCursor:
-      rows.length > query.limit && last
+      rows.length > limit && last
         ? encodeCursor({
             k: sort === 'name' ? String(last.sort_key) : Number(last.sort_key),
             id: last.id
           })
         : null
   };
+}
+
+/**
+ * A page of the kept, ranked text matches (SQLite, sorted by relevance): every other filter is
+ * checked here, in rank order, until the page is full. Hidden groups count only for admins and
+ * for their members (and those who asked to join), as `visibleTo` has it.
+ */
+async function pageOfMatches(
+  db: Db,
+  viewer: { userId: string | null; isAdmin: boolean },
+  query: GroupQuery,
+  matches: TextMatch[]
+): Promise<{ items: GroupHit[]; nextCursor: string | null }> {
+  const cursor = query.cursor ? decodeCursor(query.cursor) : undefined;
+  const k = cursor?.k;
+  if (cursor && typeof k !== 'number') throw new InvalidCursorError();
+  const near = query.near;
+  let hiddenOfViewer: Set<string> | undefined;
+  const rows: PageRow[] = [];
+  for (const m of matches) {
+    if (rows.length > query.limit) break;
+    if (cursor && typeof k === 'number' && !(m.rank > k || (m.rank === k && m.id > cursor.id)))
+      continue;
+    if (query.kind && m.kind !== query.kind) continue;
+    if (query.online !== undefined && m.onlineOnly !== query.online) continue;
+    let distance: number | null = null;
+    if (near) {
+      if (m.latitude === null || m.longitude === null) continue;
+      distance = distanceKm(near, { lat: m.latitude, lng: m.longitude });
+      if (distance > near.radiusKm) continue;
+    }
+    if (m.visibility === 'hidden' && !viewer.isAdmin) {
+      if (viewer.userId === null) continue;
+      hiddenOfViewer ??= await hiddenGroupsOf(db, viewer.userId);
+      if (!hiddenOfViewer.has(m.id)) continue;
+    }
+    rows.push({ id: m.id, sort_key: m.rank, distance_km: distance });
+  }
+  return presentPage(db, query.limit, rows, 'relevance');
+}
+
+/** The hidden groups a person may see: those they belong to or asked to join. */
+async function hiddenGroupsOf(db: Db, userId: string): Promise<Set<string>> {
+  const rows = await db.kysely
+    .selectFrom('memberships as m')
+    .innerJoin('groups as g', 'g.id', 'm.group_id')
+    .select('m.group_id')
+    .where('m.user_id', '=', userId)
+    .where('m.status', 'in', ['active', 'pending'])
+    .where('g.visibility', '=', 'hidden')
+    .execute();
+  return new Set(rows.map((r) => r.group_id));
 }
