@@ -31,7 +31,7 @@ import {
   recreatePgDatabase,
   withNextMeeting
 } from './data-set.ts';
-import { CITIES, type GeneratedGroup } from './generate.ts';
+import { CITIES, type GeneratedGroup, TAGS } from './generate.ts';
 import { prepareHealthBench } from './health.ts';
 import { roomFanout } from './room-fanout.ts';
 import { rsvpStorm, stormFloor } from './rsvp-storm.ts';
@@ -322,6 +322,16 @@ if (wanted('search')) {
       `/api/v1/groups?q=cloud&tags=kubernetes&lat=${munichLat}&lng=${munichLng}&radiusKm=50`
     ])
   );
+  // 100 different searches (a word, a tag, a city), each asked over and over in turn: what the
+  // kept matches save once each text and tag was asked, and what the first asking costs.
+  const words = ['cloud', 'data', 'platform', 'security', 'python', 'meetup', 'guild', 'talks'];
+  const variedSearches = Array.from({ length: 100 }, (_, i) => {
+    const [, , lat, lng] = CITIES[i % CITIES.length] ?? CITIES[0] ?? ['', '', 0, 0];
+    const tag = TAGS[(i * 7) % TAGS.length] ?? 'kubernetes';
+    const word = words[i % words.length] ?? 'cloud';
+    return `/api/v1/groups?q=${word}&tags=${tag}&lat=${lat}&lng=${lng}&radiusKm=50`;
+  });
+  rows.push(await measure('group search: 100 different text + tag + radius', base, variedSearches));
   rows.push(
     await measure('group search: tag only, by members', base, [
       '/api/v1/groups?tags=azure&sort=members'
