@@ -19,10 +19,13 @@ export function expectedOf(entry: AccessEntry): string[] {
   return entryOf(entry).expect.split(' ');
 }
 
-/** `GET /groups/[slug]` is a page; `GET /api/v1/...` and `/healthz` are served by Fastify. */
+/**
+ * `GET /groups/[slug]` is a page; `GET /api/v1/...`, `/healthz` and the catch-alls (`GET *`) are
+ * served by Fastify.
+ */
 export function isPage(route: string): boolean {
   const p = route.split(' ')[1] ?? '';
-  return !/^\/(?:api|healthz|readyz|metrics)(?:\/|$)/.test(p);
+  return p !== '*' && !/^\/(?:api|healthz|readyz|metrics)(?:\/|$)/.test(p);
 }
 
 /** A feed: a calendar, an Atom feed, or a CSV download. */
