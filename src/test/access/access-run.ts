@@ -236,7 +236,9 @@ export async function askCell(
   const method = route.split(' ')[0];
   // Anything but an expected denial is asked afresh (a wrong allowance then harms no other cell).
   const allowedWrite = method !== 'GET' && !/^4/.test(expected);
-  const g = allowedWrite ? await w.freshGroup() : w.shared;
+  // Writes to one's own account or the instance's settings need no group of their own.
+  const groupless = /^\S+ \/api\/v1\/(?:auth|me|admin)\/[^:]*$/.test(route);
+  const g = allowedWrite && !groupless ? await w.freshGroup() : w.shared;
   let as: Account | null = role === 'anonymous' ? null : w.accounts[role];
   if (allowedWrite && entryOf(entry).own) as = await w.freshAccount(role, g);
   const request = await requestOf(route, entry, { g, w, as });

@@ -95,7 +95,7 @@ export const ACCESS_TABLE: Record<string, AccessEntry> = {
   },
   'POST /api/v1/auth/resend-verification': {
     expect: '202 202 202 202 202 202 202 202 202 202 202 202',
-    body: { email: 'nobody@example.com' }
+    body: ({ w }) => ({ email: w.accounts.member.email })
   },
   'POST /api/v1/auth/reset-password': {
     expect: '400 400 400 400 400 400 400 400 400 400 400 400',
@@ -103,7 +103,7 @@ export const ACCESS_TABLE: Record<string, AccessEntry> = {
   },
   'POST /api/v1/auth/forgot-password': {
     expect: '202 202 202 202 202 202 202 202 202 202 202 202',
-    body: { email: 'nobody@example.com' }
+    body: ({ w }) => ({ email: w.accounts.member.email })
   },
   'GET /api/v1/me': '401 200 200 200 200 200 200 200 200 401 200 200',
   'PATCH /api/v1/me': {

@@ -9,24 +9,14 @@ import { createMeeting } from '../../services/event.service.ts';
 import { createGroup } from '../../services/group.service.ts';
 import { makeUnsubscribeToken } from '../../services/unsubscribe.service.ts';
 import { insertNotification } from '../../http/routes/notifications/notification-test-support.ts';
-import { addMemberships } from '../personas.ts';
+import { addMemberships, PERSONAS } from '../personas.ts';
 import type { RequestOptions, TestApp } from '../test-app.ts';
 
-/** Who the access table asks, in the order of its columns. */
-export const ROLES = [
-  'anonymous',
-  'non-member',
-  'pending',
-  'member',
-  'host',
-  'organizer',
-  'owner',
-  'admin',
-  'banned',
-  'suspended',
-  'read-token',
-  'write-token'
-] as const;
+/**
+ * Who the access table asks, in the order of its columns: the personas of the per-area matrices,
+ * a suspended account, and the organizer's read-only and read-write API tokens.
+ */
+export const ROLES = [...PERSONAS, 'suspended', 'read-token', 'write-token'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** The credentials of a request: a session cookie, an API token, or none. */
