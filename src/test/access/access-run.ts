@@ -92,18 +92,19 @@ async function paramValue(route: string, prev: string, name: string, c: Cell): P
     case 'comments/commentId':
       return g.topicComment();
     case 'topics/id':
+      return /\/discussed$/.test(route) ? g.scheduledTopic() : g.topic();
     case 'votes/topicId':
       return g.topic();
     case 'talks/id':
       return g.talk();
     case 'rounds/id':
-      return g.round();
+      return /\/override$/.test(route) ? g.closedRound() : g.round();
     case 'webhooks/id':
       return g.webhook();
     case 'reports/id':
-      return g.report();
+      return /\/reopen$/.test(route) ? g.resolvedReport() : g.report();
     case 'questions/id':
-      return g.question();
+      return /\/upvote$/.test(route) ? g.otherQuestion() : g.question();
     case 'hands/id':
       return g.hand();
     case 'feedback/feedbackId':
@@ -247,7 +248,9 @@ export async function askCell(
     : await w.t.request({ ...request, ...(as?.credentials ?? {}) });
   const status = res.statusCode;
   const problems: string[] = [];
-  if (String(status) !== expected) problems.push(`expected ${expected}, got ${status}`);
+  if (String(status) !== expected) {
+    problems.push(`expected ${expected}, got ${status} ${res.body.slice(0, 200)}`);
+  }
   if (status >= 500) problems.push(res.body.slice(0, 300));
   if (status >= 400 && !isPage(route)) {
     const type = res.headers['content-type'] ?? '';

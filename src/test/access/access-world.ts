@@ -9,6 +9,7 @@ import { createMeeting } from '../../services/event.service.ts';
 import { createGroup } from '../../services/group.service.ts';
 import { makeUnsubscribeToken } from '../../services/unsubscribe.service.ts';
 import { insertNotification } from '../../http/routes/notifications/notification-test-support.ts';
+import { insertUser } from '../factories.ts';
 import { addMemberships, PERSONAS } from '../personas.ts';
 import type { RequestOptions, TestApp } from '../test-app.ts';
 
@@ -75,6 +76,8 @@ export interface GroupWorld {
   /** A second topic of the member's (to merge `topic` into). */
   otherTopic: Lazy<string>;
   topicComment: Lazy<string>;
+  /** A topic of the member's on the agenda of `event` (the only kind marked discussed). */
+  scheduledTopic: Lazy<string>;
   /** A talk the member proposed. */
   talk: Lazy<string>;
   /** An open group poll (single choice, live results) and its first option. */
@@ -86,9 +89,16 @@ export interface GroupWorld {
   postComment: Lazy<string>;
   /** An open voting round for `event`. */
   round: Lazy<string>;
+  /** A closed round of another meeting (the only kind whose pick is overridden). */
+  closedRound: Lazy<string>;
   webhook: Lazy<string>;
   /** A report of the member's post by the organizer. */
   report: Lazy<string>;
+  /** A report dismissed already (the only kind reopened). */
+  resolvedReport: Lazy<string>;
+  /** Another active member's post and question (in `running`): what the member may report, upvote. */
+  otherPost: Lazy<string>;
+  otherQuestion: Lazy<string>;
   /** The member's question in `running`. */
   question: Lazy<string>;
   /** The member's raised hand in `running`. */
@@ -236,6 +246,13 @@ export async function buildWorld(t: TestApp): Promise<World> {
     });
     await memberships(group.id, accounts);
     const api = `/api/v1/groups/${group.slug}`;
+    /** Another active member (no password: a token only), going to `running`. */
+    const other = lazy(async () => {
+      const id = await insertUser(db, `access-other-${randomUUID()}`);
+      await addMemberships(t, group.id, { other: { id } }, [['other', 'member', 'active']]);
+      await rsvp(await g.running(), id, true);
+      return { token: await t.buildToken(id, 'write') };
+    });
     const g: GroupWorld = {
       slug: group.slug,
       id: group.id,
@@ -297,6 +314,19 @@ export async function buildWorld(t: TestApp): Promise<World> {
       topicComment: lazy(async () =>
         post(`${api}/topics/${await g.topic()}/comments`, { body: 'Yes' }, member.credentials)
       ),
+      scheduledTopic: lazy(async () => {
+        const id = await post(
+          `${api}/topics`,
+          { title: 'Go', wants: 'explain' },
+          member.credentials
+        );
+        await db.kysely
+          .updateTable('topics')
+          .set({ status: 'scheduled', event_id: await g.event() })
+          .where('id', '=', id)
+          .execute();
+        return id;
+      }),
       talk: lazy(() =>
         post(
           `${api}/talks`,
@@ -340,8 +370,16 @@ export async function buildWorld(t: TestApp): Promise<World> {
         post(`/api/v1/posts/${await g.post()}/comments`, { body: 'Same' }, member.credentials)
       ),
       round: lazy(async () => {
+        // One round is open at a time: the closed one comes first.
+        await g.closedRound();
         await g.topic();
         return post(`${api}/rounds`, { eventId: await g.event() });
+      }),
+      closedRound: lazy(async () => {
+        const eventId = await meeting(group, 'Later meeting', 14 * 24 * HOUR);
+        const id = await post(`${api}/rounds`, { eventId });
+        await must({ method: 'POST', url: `/api/v1/rounds/${id}/close`, ...asOwner });
+        return id;
       }),
       webhook: lazy(() =>
         post(`${api}/webhooks`, {
@@ -356,6 +394,26 @@ export async function buildWorld(t: TestApp): Promise<World> {
           { subjectType: 'post', subjectId: await g.post(), reason: 'spam' },
           accounts.organizer.credentials
         )
+      ),
+      resolvedReport: lazy(async () => {
+        const id = await post(
+          '/api/v1/reports',
+          { subjectType: 'post', subjectId: await g.otherPost(), reason: 'spam' },
+          accounts.organizer.credentials
+        );
+        await must({
+          method: 'POST',
+          url: `/api/v1/reports/${id}/resolve`,
+          body: { action: 'dismiss' },
+          ...asOwner
+        });
+        return id;
+      }),
+      otherPost: lazy(async () =>
+        post(`${api}/posts`, { kind: 'help', title: 'Slow CI', body: 'Why?' }, await other())
+      ),
+      otherQuestion: lazy(async () =>
+        post(`/api/v1/events/${await g.running()}/questions`, { body: 'When?' }, await other())
       ),
       question: lazy(async () =>
         post(`/api/v1/events/${await g.running()}/questions`, { body: 'Why?' }, member.credentials)
