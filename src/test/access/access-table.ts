@@ -26,8 +26,8 @@
 // leaving); 400 refused on its merits (verify-email and reset-password asked with a made-up
 // token: public routes, the same for everyone). Two routes answer 404 to every role here, so
 // their allowed side is left to their own tests: a message to a member who has not gone quiet
-// (health.permissions.int.test.ts) and a chat command without a chat app's signature
-// (chat.int.test.ts).
+// (health.permissions.int.test.ts) and a chat command to a group with no chat app set up
+// (chat.int.test.ts signs them).
 //
 // Requests: a path's parameters are filled from the world by the segment before them (see
 // `pathOf` in access-run.ts); an entry gives a body or a query where one is needed. Reads and

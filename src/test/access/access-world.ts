@@ -10,6 +10,7 @@ import { createGroup } from '../../services/group.service.ts';
 import { makeUnsubscribeToken } from '../../services/unsubscribe.service.ts';
 import { insertNotification } from '../../http/routes/notifications/notification-test-support.ts';
 import { insertUser } from '../factories.ts';
+import { monthlySeries } from '../fuzz/fuzz-fixture.ts';
 import { addMemberships, PERSONAS } from '../personas.ts';
 import type { RequestOptions, TestApp } from '../test-app.ts';
 
@@ -261,20 +262,7 @@ export async function buildWorld(t: TestApp): Promise<World> {
       venue: lazy(() => post(`${api}/venues`, { name: 'Hall', address: 'Main St 1' })),
       sponsor: lazy(() => post(`${api}/sponsors`, { name: 'ACME', contributions: ['food'] })),
       speaker: lazy(() => post(`${api}/speakers`, { name: 'Ada', contact: 'ada@example.com' })),
-      series: lazy(() =>
-        post(`${api}/series`, {
-          title: 'Monthly',
-          timeZone: 'Europe/Berlin',
-          recurrence: {
-            frequency: 'monthly',
-            weekday: 'TH',
-            weekOfMonth: 2,
-            startDate: new Date(Date.now() + 30 * 24 * HOUR).toISOString().slice(0, 10),
-            startTime: '18:30',
-            durationMinutes: 120
-          }
-        })
-      ),
+      series: lazy(() => post(`${api}/series`, monthlySeries())),
       event: lazy(async () => {
         const id = await meeting(group, 'Next meeting', 7 * 24 * HOUR);
         await rsvp(id, member.id, false);
