@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
+import { createToken } from '../../services/token.service.ts';
 import { insertUser } from '../factories.ts';
 import type { MatrixResponse } from '../permission-matrix.ts';
 import type { RequestOptions } from '../test-app.ts';
@@ -139,17 +140,9 @@ async function paramValue(route: string, prev: string, name: string, c: Cell): P
         .executeTakeFirstOrThrow();
       return row.id;
     }
-    case 'tokens/id': {
-      await w.t.buildToken(caller.id, 'read');
-      const row = await w.t.testDb.db.kysely
-        .selectFrom('api_tokens')
-        .select('id')
-        .where('user_id', '=', caller.id)
-        .where('name', '=', 'read token')
-        .orderBy('created_at', 'desc')
-        .executeTakeFirstOrThrow();
-      return row.id;
-    }
+    case 'tokens/id':
+      return (await createToken(w.t.testDb.db, caller.id, { name: 'To end', scope: 'read' })).token
+        .id;
     case 'notifications/id':
       return w.notification(caller.id);
     case 'users/id':

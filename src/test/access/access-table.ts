@@ -81,7 +81,9 @@ export const ACCESS_TABLE: Record<string, AccessEntry> = {
     body: () => ({
       email: `new-${Math.random().toString(36).slice(2)}@example.com`,
       password: 'plum-tree-harbour-42',
-      displayName: 'New'
+      // Names of their own: two sign-ups at once with one name race for its handle (uniqueHandle
+      // looks, then better-auth inserts; on PostgreSQL one of them gets a 400).
+      displayName: `New ${Math.random().toString(36).slice(2)}`
     })
   },
   'POST /api/v1/auth/log-in': {

@@ -422,14 +422,14 @@ export async function buildWorld(t: TestApp): Promise<World> {
             .token
       ),
       applicant: lazy(async () => {
-        const { id } = await t.buildUser({ name: 'Applicant' });
+        const id = await insertUser(db, `access-applicant-${randomUUID()}`);
         await addMemberships(t, group.id, { applicant: { id } }, [
           ['applicant', 'member', 'pending']
         ]);
         return id;
       }),
       target: lazy(async () => {
-        const { id } = await t.buildUser({ name: 'Target' });
+        const id = await insertUser(db, `access-target-${randomUUID()}`);
         await addMemberships(t, group.id, { target: { id } }, [['target', 'member', 'active']]);
         return id;
       })
