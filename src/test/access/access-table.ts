@@ -33,7 +33,8 @@
 // `pathOf` in access-run.ts); an entry gives a body or a query where one is needed. Reads and
 // denied writes (an expected 4xx) are asked in the one shared group; every other write in a
 // fresh group (and, with `own`, by a fresh account of the role), so no cell sees another cell's
-// write. Writes to one's own account or the instance need no group and skip the fresh one.
+// write. Writes to one's own account or the instance need no group and skip the fresh one. The
+// 12 cells of a row are asked at once, the rows one after another.
 //
 // Adding a route: add one line, `'<METHOD> <path as served>': '<12 statuses>'`, or an object
 // when the request needs a body, a query, or its own account.
@@ -64,7 +65,7 @@ export type AccessEntry =
 
 const ev = async ({ g }: Cell) => g.event();
 
-//                                                   ano non pen mem hos org own adm ban sus rtk wtk
+// Every row: ano non pen mem hos org own adm ban sus rtk wtk
 export const ACCESS_TABLE: Record<string, AccessEntry> = {
   // Operations
   'GET /healthz': '200 200 200 200 200 200 200 200 200 200 200 200',
