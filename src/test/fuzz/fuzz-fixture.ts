@@ -37,6 +37,22 @@ export interface FuzzFixture {
 
 const MINUTE = 60_000;
 
+/** A series body for `POST /groups/:slug/series`: the 2nd Thursday monthly from in 30 days. */
+export function monthlySeries(now = Date.now()) {
+  return {
+    title: 'Monthly',
+    timeZone: 'Europe/Berlin',
+    recurrence: {
+      frequency: 'monthly',
+      weekday: 'TH',
+      weekOfMonth: 2,
+      startDate: new Date(now + 30 * 24 * 60 * MINUTE).toISOString().slice(0, 10),
+      startTime: '18:30',
+      durationMinutes: 120
+    }
+  };
+}
+
 /** Sends a request that must succeed while seeding. */
 async function must(t: TestApp, options: RequestOptions): Promise<unknown> {
   const res = await t.request(options);
@@ -124,22 +140,7 @@ export async function buildFuzzFixture(t: TestApp): Promise<FuzzFixture> {
 
   await post(`${g}/venues`, { name: 'Hall', address: 'Main St 1', capacity: 50 }, asOrganizer);
   await post(`${g}/sponsors`, { name: 'ACME', contributions: ['food'] }, asOrganizer);
-  await post(
-    `${g}/series`,
-    {
-      title: 'Monthly',
-      timeZone: 'Europe/Berlin',
-      recurrence: {
-        frequency: 'monthly',
-        weekday: 'TH',
-        weekOfMonth: 2,
-        startDate: new Date(now + 30 * 24 * 60 * MINUTE).toISOString().slice(0, 10),
-        startTime: '18:30',
-        durationMinutes: 120
-      }
-    },
-    asOrganizer
-  );
+  await post(`${g}/series`, monthlySeries(now), asOrganizer);
   for (const title of ['Kubernetes', 'Rust', 'Testing']) {
     await post(`${g}/topics`, { title, wants: 'explain' }, asMember);
   }
