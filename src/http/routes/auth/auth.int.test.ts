@@ -95,6 +95,21 @@ describeWithApp('account lifecycle', (app) => {
     });
   });
 
+  it('signs up people of the same name at the same moment, each with a handle of their own', async () => {
+    const emails = Array.from({ length: 4 }, (_, i) => `twin-${i}@example.com`);
+    const answers = await Promise.all(
+      emails.map((email) => signUp(email, PASSWORD, 'Anna Zwilling'))
+    );
+    expect(answers.map((r) => r.statusCode)).toEqual(emails.map(() => 202));
+    const rows = await t.testDb.db.kysely
+      .selectFrom('users')
+      .select('handle')
+      .where('email', 'in', emails)
+      .execute();
+    expect(rows).toHaveLength(emails.length);
+    expect(new Set(rows.map((r) => r.handle)).size).toBe(emails.length);
+  });
+
   it('answers sign-up for a registered address exactly like a new one, and mails the owner instead', async () => {
     const existing = await t.buildUser({ email: 'taken@example.com' });
     const before = await t.testDb.db.kysely.selectFrom('users').select('id').execute();

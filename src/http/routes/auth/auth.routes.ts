@@ -46,16 +46,28 @@ export const authRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ctx) =>
       const { email, password, displayName, language, timeZone } = request.body;
       const allowed = await mayRegister(db, email);
       if (!allowed.ok) throw new Problem('forbidden', { detail: allowed.reason });
-      await auth.api.signUpEmail({
-        body: {
-          email,
-          password,
-          name: displayName,
-          language: language ?? 'en',
-          timeZone: timeZone ?? 'UTC'
-        },
-        headers: authHeaders(request, internalToken)
-      });
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await auth.api.signUpEmail({
+            body: {
+              email,
+              password,
+              name: displayName,
+              language: language ?? 'en',
+              timeZone: timeZone ?? 'UTC'
+            },
+            headers: authHeaders(request, internalToken)
+          });
+          break;
+        } catch (error) {
+          // Sign-ups with the same name at once can pick the same free handle; all but one insert
+          // then fail on the unique handle and write nothing. Asked again, each sees the handle
+          // taken and picks the next (n at once need at most n tries; a same-address race finds
+          // the account).
+          if (attempt < 5 && authErrorCode(error) === 'FAILED_TO_CREATE_USER') continue;
+          throw error;
+        }
+      }
       return reply.code(202).send({ status: 'verification-sent' });
     }
   );
