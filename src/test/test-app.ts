@@ -51,11 +51,14 @@ export interface TestApp {
 
 let counter = 0;
 
-/** Builds a test app. Generous rate limits unless `limits` says otherwise. */
+/**
+ * Builds a test app. Generous rate limits unless `limits` says otherwise; pages too when
+ * `options.webBuildDir` names the web UI's build (`npx vite build`).
+ */
 export async function createTestApp(
   dialect: Dialect,
   limits?: Partial<Limits>,
-  options: { baseUrl?: string } = {}
+  options: { baseUrl?: string; webBuildDir?: string } = {}
 ): Promise<TestApp> {
   const testDb = await createTestDatabase(dialect);
   const config = loadConfig({
@@ -72,7 +75,7 @@ export async function createTestApp(
     db: testDb.db,
     queue,
     logger,
-    webBuildDir: false,
+    webBuildDir: options.webBuildDir ?? false,
     realtime: await createRealtime({ dialect, databaseUrl: testDb.url }),
     limits: { signUp: generous, logIn: generous, recovery: generous, ...limits }
   });
