@@ -182,7 +182,7 @@ async function ensureFixtures(): Promise<void> {
   );
 }
 
-const ADMIN_PAGES = ['/admin/users', '/admin/settings', '/admin/audit'];
+const ADMIN_PAGES = ['/admin/users', '/admin/groups', '/admin/settings', '/admin/audit'];
 
 /**
  * No serious or critical axe violations, no sideways scrolling at 375px, and nothing in the

@@ -17,6 +17,7 @@ import * as scaleIndexes from './migrations/2026-11-25-014-scale-indexes.ts';
 import * as rateLimits from './migrations/2026-11-25-015-rate-limits.ts';
 import * as activityTimeIndexes from './migrations/2026-11-26-016-activity-time-indexes.ts';
 import * as suspension from './migrations/2026-11-27-017-suspension.ts';
+import * as groupAdminHide from './migrations/2026-11-28-018-group-admin-hide.ts';
 import * as searchGeneration from './migrations/2026-11-29-019-search-generation.ts';
 
 /** Every migration, in order. Migrations are frozen: never edit one that has shipped, add a new one. */
@@ -38,6 +39,7 @@ export const migrations: Record<string, Migration> = {
   '2026-11-25-015-rate-limits': rateLimits,
   '2026-11-26-016-activity-time-indexes': activityTimeIndexes,
   '2026-11-27-017-suspension': suspension,
+  '2026-11-28-018-group-admin-hide': groupAdminHide,
   '2026-11-29-019-search-generation': searchGeneration
 };
 

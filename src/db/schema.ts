@@ -7,6 +7,12 @@ import type { ColumnType, Generated } from 'kysely';
 export type Timestamp = ColumnType<Date | string, Date | string, Date | string>;
 /** 0/1 on SQLite, boolean on PostgreSQL. Read through `toBool()`. */
 export type Bool = ColumnType<boolean | number, boolean | number, boolean | number>;
+/** A timestamp that may be null (optional on insert). */
+export type NullableTimestamp = ColumnType<
+  Date | string | null,
+  Date | string | null | undefined,
+  Date | string | null
+>;
 /** A boolean column with a database default (optional on insert). */
 export type DefaultBool = ColumnType<
   boolean | number,
@@ -35,11 +41,7 @@ export interface UsersTable {
   /** The member asked not to be listed to organizers when they have gone quiet. */
   health_opt_out: DefaultBool;
   /** Since when an instance admin has suspended the account (null: not suspended). */
-  suspended_at: ColumnType<
-    Date | string | null,
-    Date | string | null | undefined,
-    Date | string | null
-  >;
+  suspended_at: NullableTimestamp;
 }
 
 export interface SessionsTable {
@@ -173,6 +175,13 @@ export interface GroupsTable {
   health_window_days: Generated<number>;
   /** How long a regular must have stayed away to be listed as gone quiet, in days. */
   health_quiet_days: Generated<number>;
+  /**
+   * Since when an instance admin has hidden the group from this instance (null: not hidden): a
+   * takedown organizers cannot undo, unlike `visibility`.
+   */
+  hidden_by_admin_at: NullableTimestamp;
+  /** Why the admin hid the group (shown to its members); null when not hidden. */
+  hidden_by_admin_reason: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface GroupTagsTable {

@@ -1,3 +1,5 @@
+import { type RawBuilder, type SqlBool, sql } from 'kysely';
+
 /** Reads a timestamp column from either dialect (ISO string on SQLite, Date on PostgreSQL). */
 export function toDate(value: Date | string): Date;
 export function toDate(value: Date | string | null): Date | null;
@@ -24,4 +26,17 @@ export function parseJsonList(json: string): string[] {
 /** A boolean as the dialect stores it: 0/1 on SQLite, a boolean on PostgreSQL. */
 export function dbBool(db: { dialect: 'sqlite' | 'postgres' }, value: boolean): boolean | number {
   return db.dialect === 'sqlite' ? (value ? 1 : 0) : value;
+}
+
+/**
+ * A condition: one of `columns` contains `text`, ignoring case (LIKE with its wildcards escaped),
+ * the same on both dialects. Name the columns as the query does (`u.name`).
+ *
+ * @example
+ * db.kysely.selectFrom('users as u').selectAll().where(containsText(['u.name', 'u.email'], 'ada'));
+ */
+export function containsText(columns: readonly string[], text: string): RawBuilder<SqlBool> {
+  const like = `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const each = columns.map((column) => sql`lower(${sql.ref(column)}) like ${like} escape '\\'`);
+  return sql<SqlBool>`(${sql.join(each, sql` or `)})`;
 }

@@ -6,6 +6,26 @@ export type Visibility = 'public' | 'private' | 'hidden';
 export type JoinPolicy = 'open' | 'approval' | 'invitation';
 export type GroupKind = 'meetup' | 'practice';
 
+/**
+ * An instance admin's takedown of a group — "hidden from this instance" — since when and why. Not
+ * the group's own `visibility` (which organizers choose): organizers cannot undo it, and while it
+ * lasts only the group's active members and instance admins know the group exists.
+ */
+export interface AdminHide {
+  at: Date;
+  reason: string;
+}
+
+/** The longest reason an admin may give for hiding a group (characters, after trimming). */
+export const ADMIN_HIDE_REASON_MAX = 500;
+
+/** What the rules read of a group. */
+export interface GroupRules {
+  visibility: Visibility;
+  joinPolicy: JoinPolicy;
+  hiddenByAdmin: AdminHide | null;
+}
+
 /** Who is looking at a group: their instance-admin flag and their membership, if any. */
 export interface Viewer {
   userId: string | null;
@@ -72,17 +92,19 @@ function activeRole(viewer: Viewer): Role | null {
 /**
  * Decides one action for one viewer in one group. Instance admins may do what owners may, except
  * act as members (join, leave). Banned people are treated as strangers who may never join, and
- * they lose sight of everything but public basics.
+ * they lose sight of everything but public basics. A group an admin hid from the instance is
+ * nothing to everyone but its active members and admins (applicants and banned people included),
+ * and nobody joins it or is invited while it is hidden; its members go on as before.
  *
  * @example
- * can({ userId: 'u1', isAdmin: false, membership: null }, { visibility: 'private', joinPolicy: 'approval' }, 'group.read'); // false
+ * can({ userId: 'u1', isAdmin: false, membership: null }, { visibility: 'private', joinPolicy: 'approval', hiddenByAdmin: null }, 'group.read'); // false
  */
-export function can(
-  viewer: Viewer,
-  group: { visibility: Visibility; joinPolicy: JoinPolicy },
-  action: GroupAction
-): boolean {
+export function can(viewer: Viewer, group: GroupRules, action: GroupAction): boolean {
   const role = activeRole(viewer);
+  if (group.hiddenByAdmin) {
+    if (role === null && !viewer.isAdmin) return false;
+    if (action === 'group.join' || action === 'member.invite') return false;
+  }
   const banned = viewer.membership?.status === 'banned';
   const pending = viewer.membership?.status === 'pending';
   const staff = viewer.isAdmin || (role !== null && hasRole(role, 'organizer'));

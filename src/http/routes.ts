@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from './context.ts';
+import { adminGroupRoutes } from './routes/admin/admin-groups.routes.ts';
 import { adminRoutes } from './routes/admin/admin.routes.ts';
 import { authRoutes } from './routes/auth/auth.routes.ts';
 import { calendarRoutes } from './routes/events/calendar.routes.ts';
@@ -51,7 +52,9 @@ import { reportRoutes } from './routes/reports/reports.routes.ts';
  * owner    POST /groups/:slug/transfer
  * admin    GET|PATCH /admin/settings, POST /admin/test-mail, GET /admin/users, POST
  *          /admin/users/:id/suspend|restore, PUT /admin/users/:id/admin, DELETE /admin/users/:id,
- *          GET /admin/audit, POST /networks, PUT|DELETE /networks/:slug/chapters/:groupSlug
+ *          GET /admin/audit, POST /networks, PUT|DELETE /networks/:slug/chapters/:groupSlug,
+ *          GET /admin/groups, POST /admin/groups/:slug/hide|unhide (hidden from the instance: 404 to
+ *          all but active members and admins, out of every list, nobody joins)
  * public   GET /networks, GET /networks/:slug
  * public   GET /places (rate limited)
  * public   GET|POST /unsubscribe?token= (one-click unsubscribe, RFC 8058; rate limited)
@@ -158,4 +161,5 @@ export async function registerApiRoutes(app: FastifyInstance, ctx: AppContext): 
   await app.register(reportRoutes, ctx);
   await app.register(unsubscribeRoutes, ctx);
   await app.register(adminRoutes, ctx);
+  await app.register(adminGroupRoutes, ctx);
 }

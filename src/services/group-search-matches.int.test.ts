@@ -79,7 +79,8 @@ describe('kept full-text matches (sqlite)', () => {
       { longitude: 11.6 },
       { kind: 'practice' },
       { online_only: 1 },
-      { visibility: 'private' }
+      { visibility: 'private' },
+      { hidden_by_admin_at: new Date().toISOString(), hidden_by_admin_reason: 'Spam' }
     ];
     for (const set of changes) {
       const before = await rankedTextMatches(t.db, CLOUD_K8S);
@@ -166,6 +167,23 @@ describe('kept full-text matches (sqlite)', () => {
     expect(await names({ userId: stranger, isAdmin: false })).toEqual([]);
     expect(await names({ userId: member, isAdmin: false })).toEqual(['Cloud Secret']);
     expect(await names({ userId: stranger, isAdmin: true })).toEqual(['Cloud Secret']);
+  });
+
+  it('finds a group an admin hid from the instance for admins only, not even for its members', async () => {
+    const taken = await group('Cloud Takedown');
+    const names = (viewer: { userId: string | null; isAdmin: boolean }) =>
+      searchGroups(t.db, viewer, { text: 'takedown', sort: 'relevance', limit: 20 }).then((r) =>
+        r.items.map((h) => h.group.name)
+      );
+    expect(await names(anonymous)).toEqual(['Cloud Takedown']);
+    await t.db.kysely
+      .updateTable('groups')
+      .set({ hidden_by_admin_at: new Date().toISOString(), hidden_by_admin_reason: 'Spam' })
+      .where('id', '=', taken.id)
+      .execute();
+    expect(await names(anonymous)).toEqual([]);
+    expect(await names({ userId: ownerId, isAdmin: false })).toEqual([]);
+    expect(await names({ userId: ownerId, isAdmin: true })).toEqual(['Cloud Takedown']);
   });
 
   it('keeps nothing for a text too common to keep, and SQL answers instead', async () => {

@@ -9,6 +9,8 @@ export interface TextMatch {
   latitude: number | null;
   longitude: number | null;
   visibility: string;
+  /** Hidden from the instance by an admin (found by admins only). */
+  hiddenByAdmin: boolean;
   kind: string;
   onlineOnly: boolean;
 }
@@ -122,14 +124,15 @@ export async function rankedTextMatches(
       sql`and exists (select 1 from group_tags gt where gt.group_id = g.id and gt.tag = ${tag})`
   );
   const { rows } = await sql<
-    Omit<TextMatch, 'onlineOnly'> & { onlineOnly: number }
-  >`select g.id, h.rank, g.latitude, g.longitude, g.visibility, g.kind, g.online_only as "onlineOnly"
+    Omit<TextMatch, 'onlineOnly' | 'hiddenByAdmin'> & { onlineOnly: number; hiddenByAdmin: number }
+  >`select g.id, h.rank, g.latitude, g.longitude, g.visibility, g.kind, g.online_only as "onlineOnly",
+      g.hidden_by_admin_at is not null as "hiddenByAdmin"
     from (select rowid, bm25(groups_fts, 10.0, 1.0, 5.0) as rank from groups_fts
           where groups_fts match ${query.ranked} ${narrowing}) h
     join groups g on g.rowid = h.rowid
     where 1 ${exactTags.length > 0 ? sql.join(exactTags, sql` `) : sql``}`.execute(db.kysely);
   const matches = rows
-    .map((r) => ({ ...r, onlineOnly: r.onlineOnly === 1 }))
+    .map((r) => ({ ...r, onlineOnly: r.onlineOnly === 1, hiddenByAdmin: r.hiddenByAdmin === 1 }))
     .sort((a, b) => a.rank - b.rank || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   cache.set(key, { generation, matches });
   return matches;

@@ -33,6 +33,8 @@ interface Generated {
   longitude: number | null;
   members: number;
   hidden: boolean;
+  /** Hidden from the instance by an admin: found by nobody but admins. */
+  hiddenByAdmin: boolean;
 }
 
 function matchesText(g: Generated, text: string): boolean {
@@ -53,6 +55,7 @@ describe.each(testDialects())(
       t = await createTestDatabase(dialect);
       const ownerId = await insertUser(t.db, 'owner-1');
       const rnd = random(7);
+      const takedown = random(11); // its own sequence, so the groups stay those of seed 7
       const pick = <T>(list: T[]): T => list[Math.floor(rnd() * list.length)] as T;
       for (let i = 0; i < 90; i++) {
         const online = rnd() < 0.15;
@@ -80,9 +83,15 @@ describe.each(testDialects())(
         });
         // Ties on purpose (members drawn from a small range), so the id breaks them.
         const members = 1 + Math.floor(rnd() * 12);
+        const hiddenByAdmin = takedown() < 0.15;
         await t.db.kysely
           .updateTable('groups')
-          .set({ member_count: members })
+          .set({
+            member_count: members,
+            ...(hiddenByAdmin
+              ? { hidden_by_admin_at: new Date().toISOString(), hidden_by_admin_reason: 'Spam' }
+              : {})
+          })
           .where('id', '=', g.id)
           .execute();
         groups.push({
@@ -93,7 +102,8 @@ describe.each(testDialects())(
           latitude,
           longitude,
           members,
-          hidden: g.visibility === 'hidden'
+          hidden: g.visibility === 'hidden',
+          hiddenByAdmin
         });
       }
     });
@@ -127,6 +137,7 @@ describe.each(testDialects())(
         const expected = groups.filter(
           (g) =>
             !g.hidden &&
+            !g.hiddenByAdmin &&
             (text === undefined || matchesText(g, text)) &&
             tags.every((tag) => g.tags.includes(tag)) &&
             (near === undefined ||

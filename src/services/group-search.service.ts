@@ -272,8 +272,9 @@ async function presentPage(
 
 /**
  * A page of the kept, ranked text matches (SQLite, sorted by relevance): every other filter is
- * checked here, in rank order, until the page is full. Hidden groups count only for admins and
- * for their members (and those who asked to join), as `visibleTo` has it.
+ * checked here, in rank order, until the page is full. As `visibleTo` has it, hidden groups count
+ * only for admins and for their members (and those who asked to join), and groups an admin hid
+ * from the instance only for admins.
  */
 async function pageOfMatches(
   db: Db,
@@ -299,6 +300,7 @@ async function pageOfMatches(
       distance = distanceKm(near, { lat: m.latitude, lng: m.longitude });
       if (distance > near.radiusKm) continue;
     }
+    if (m.hiddenByAdmin && !viewer.isAdmin) continue;
     if (m.visibility === 'hidden' && !viewer.isAdmin) {
       if (viewer.userId === null) continue;
       hiddenOfViewer ??= await hiddenGroupsOf(db, viewer.userId);

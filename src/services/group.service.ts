@@ -12,6 +12,7 @@ import type { Database, GroupsTable, MembershipsTable } from '../db/schema.ts';
 import { dbBool, parseJsonList, toBool, toDate } from '../db/values.ts';
 import { markdownExcerpt } from '../domain/markdown.ts';
 import type {
+  AdminHide,
   GroupKind,
   JoinPolicy,
   MembershipStatus,
@@ -54,6 +55,8 @@ export interface Group {
   practice: PracticeSettings;
   /** Its Slack-compatible chat link; the secret never leaves the server. */
   chat: { webhookUrl: string | null; signingSecret: string | null };
+  /** Set while an instance admin has hidden the group from this instance (see `AdminHide`). */
+  hiddenByAdmin: AdminHide | null;
 }
 
 /** How a group's dot-voting rounds work; each round keeps the values it opened with. */
@@ -128,8 +131,18 @@ export function presentGroup(row: Selectable<GroupsTable>): Group {
       agendaTopics: row.agenda_topics,
       tallyVisibility: row.tally_visibility === 'hidden' ? 'hidden' : 'live'
     },
-    chat: { webhookUrl: row.chat_webhook_url, signingSecret: row.chat_signing_secret }
+    chat: { webhookUrl: row.chat_webhook_url, signingSecret: row.chat_signing_secret },
+    hiddenByAdmin: adminHideOf(row)
   };
+}
+
+/** An admin's takedown from a group row (null: the group is not hidden from the instance). */
+export function adminHideOf(
+  row: Pick<Selectable<GroupsTable>, 'hidden_by_admin_at' | 'hidden_by_admin_reason'>
+): AdminHide | null {
+  return row.hidden_by_admin_at === null
+    ? null
+    : { at: toDate(row.hidden_by_admin_at), reason: row.hidden_by_admin_reason ?? '' };
 }
 
 function columns(db: Db, input: Partial<GroupInput>): Updateable<GroupsTable> {
@@ -373,7 +386,10 @@ export async function viewerOf(db: Db, groupId: string, userId: string | null): 
 
 export type MembershipRow = Selectable<MembershipsTable>;
 
-/** The groups a user belongs to or asked to join, by name. */
+/**
+ * The groups a user belongs to or asked to join, by name. A request to a group an admin hid from
+ * the instance is left out: the group is not there for applicants while it is hidden.
+ */
 export async function myGroups(
   db: Db,
   userId: string
@@ -384,7 +400,9 @@ export async function myGroups(
     .selectAll('g')
     .select(['m.role as membership_role', 'm.status as membership_status'])
     .where('m.user_id', '=', userId)
-    .where('m.status', 'in', ['active', 'pending'])
+    .where((eb) =>
+      eb.or([eb('m.status', '=', 'active'), eb('m.status', '=', 'pending').and(notHidden(eb))])
+    )
     .orderBy('g.name')
     .execute();
   return rows.map((r) => ({
@@ -394,24 +412,37 @@ export async function myGroups(
   }));
 }
 
+type GroupsAsG = ExpressionBuilder<Database & { g: GroupsTable }, 'g'>;
+
+/** Groups an admin has not hidden from the instance, over `groups as g`. */
+function notHidden(eb: GroupsAsG): Expression<SqlBool> {
+  return eb('g.hidden_by_admin_at', 'is', null);
+}
+
 /**
- * A filter for queries over `groups as g`: hidden groups only for their members and applicants
- * (instance admins see everything — they skip this filter).
+ * A filter for the groups anyone may discover, over `groups as g`: hidden groups only for their
+ * members and applicants; groups an admin hid from the instance for nobody — not even their members,
+ * who reach them through their own groups (instance admins see everything: they skip this filter).
+ * A cheap check of the group's own row (and of the covering location index): the query keeps its
+ * shape.
  *
  * @example
  * db.kysely.selectFrom('groups as g').selectAll('g').where(visibleTo(viewer.userId));
  */
 export function visibleTo(userId: string | null) {
-  return (eb: ExpressionBuilder<Database & { g: GroupsTable }, 'g'>): Expression<SqlBool> =>
-    eb.or([
-      eb('g.visibility', '!=', 'hidden'),
-      eb.exists(
-        eb
-          .selectFrom('memberships as m')
-          .select('m.user_id')
-          .whereRef('m.group_id', '=', 'g.id')
-          .where('m.user_id', '=', userId ?? '')
-          .where('m.status', 'in', ['active', 'pending'])
-      )
+  return (eb: GroupsAsG): Expression<SqlBool> =>
+    eb.and([
+      notHidden(eb),
+      eb.or([
+        eb('g.visibility', '!=', 'hidden'),
+        eb.exists(
+          eb
+            .selectFrom('memberships as m')
+            .select('m.user_id')
+            .whereRef('m.group_id', '=', 'g.id')
+            .where('m.user_id', '=', userId ?? '')
+            .where('m.status', 'in', ['active', 'pending'])
+        )
+      ])
     ]);
 }

@@ -74,17 +74,22 @@ export async function inviteToGroup(
   await queue.enqueue(MAIL_QUEUE, message);
 }
 
-/** The group an unused, unexpired invitation token leads to. */
+/**
+ * The group an unused, unexpired invitation token leads to. While an admin has hidden the group
+ * from the instance the invitation leads nowhere (`invalid`, like an unknown token, since the group
+ * is not there for the invitee); it works again once the group is shown, if it has not expired.
+ */
 export async function findInvitation(
   db: Db,
   token: string
 ): Promise<{ id: string; groupId: string }> {
   const row = await db.kysely
-    .selectFrom('group_invitations')
-    .select(['id', 'group_id', 'expires_at', 'accepted_at'])
-    .where('token_hash', '=', digest(token))
+    .selectFrom('group_invitations as i')
+    .innerJoin('groups as g', 'g.id', 'i.group_id')
+    .select(['i.id', 'i.group_id', 'i.expires_at', 'i.accepted_at', 'g.hidden_by_admin_at'])
+    .where('i.token_hash', '=', digest(token))
     .executeTakeFirst();
-  if (!row) throw new InvitationError('invalid');
+  if (!row || row.hidden_by_admin_at !== null) throw new InvitationError('invalid');
   if (row.accepted_at !== null) throw new InvitationError('used');
   if (toDate(row.expires_at) <= new Date()) throw new InvitationError('expired');
   return { id: row.id, groupId: row.group_id };

@@ -33,7 +33,7 @@ async function recordJoined(
 
 /** Why a membership change was refused. */
 export type MembershipProblem =
-  'alreadyMember' | 'notMember' | 'ownerMustTransfer' | 'notPending' | 'banned';
+  'alreadyMember' | 'notMember' | 'ownerMustTransfer' | 'notPending' | 'banned' | 'hiddenByAdmin';
 
 export class MembershipError extends Error {
   readonly problem: MembershipProblem;
@@ -178,7 +178,10 @@ export async function logMembershipChange(
     .execute();
 }
 
-/** Approves or declines a pending request; both are audited. */
+/**
+ * Approves or declines a pending request; both are audited. Nobody is let in while an admin has
+ * hidden the group from the instance (`hiddenByAdmin`); declining still works.
+ */
 export async function decideRequest(
   db: Db,
   group: Group,
@@ -186,6 +189,7 @@ export async function decideRequest(
   userId: string,
   approve: boolean
 ): Promise<void> {
+  if (approve && group.hiddenByAdmin) throw new MembershipError('hiddenByAdmin');
   await db.kysely.transaction().execute(async (trx) => {
     const row = await membershipRow(trx, group.id, userId);
     if (row?.status !== 'pending') throw new MembershipError('notPending');

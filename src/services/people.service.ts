@@ -44,6 +44,7 @@ export async function publicProfile(
     .where('m.user_id', '=', user.id)
     .where('m.status', '=', 'active')
     .where('g.visibility', '=', 'public')
+    .where('g.hidden_by_admin_at', 'is', null)
     .orderBy('g.name')
     .orderBy('g.slug')
     .execute();

@@ -3,7 +3,7 @@ import { type Kysely, sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { Database } from '../db/schema.ts';
 import { parseJsonList, toDate } from '../db/values.ts';
-import { can, type JoinPolicy, type Viewer, type Visibility } from '../domain/group-policy.ts';
+import { can, type GroupRules, type Viewer } from '../domain/group-policy.ts';
 import { pickTopics } from '../domain/voting.ts';
 import type { Person } from './person.service.ts';
 
@@ -98,7 +98,7 @@ export interface TopicRights {
  */
 export function topicRights(
   viewer: Viewer,
-  group: { visibility: Visibility; joinPolicy: JoinPolicy },
+  group: GroupRules,
   topic: Pick<Topic, 'status' | 'proposedBy'>
 ): { mayEdit: boolean; mayWithdraw: boolean; rights: TopicRights } {
   const manage = can(viewer, group, 'topic.manage');

@@ -4,7 +4,7 @@ import { columnTypes } from './column-types.ts';
 // SQLite only: a counter that every change group search depends on bumps, in the writing
 // transaction, whoever writes (the server, the command line, a restore): a group added or
 // removed, a change to what it is found by (name, description, tags, place, kind, online,
-// visibility), a tag added or removed. A new member (member_count) does not count. Group search
+// visibility, hidden by an admin), a tag added or removed. A new member (member_count) does not count. Group search
 // keeps its ranked full-text matches in memory and trusts them only while the counter is unchanged.
 
 /** The columns of `groups` that the kept matches hold or are ranked by. */
@@ -17,7 +17,8 @@ const SEARCHED_GROUP_COLUMNS = [
   'longitude',
   'kind',
   'online_only',
-  'visibility'
+  'visibility',
+  'hidden_by_admin_at'
 ];
 
 const TRIGGERS = [

@@ -1,9 +1,9 @@
 // What an instance admin does to accounts: find them, suspend and restore them, make admins.
 // Every change is written to the audit log (group: none).
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import type { Database } from '../../db/schema.ts';
-import { dbBool, toBool, toDate } from '../../db/values.ts';
+import { containsText, dbBool, toBool, toDate } from '../../db/values.ts';
 import { writeTransaction } from '../../db/write-transaction.ts';
 import { recordAudit } from '../audit.service.ts';
 
@@ -81,17 +81,8 @@ export async function listUsers(
         .where('m.role', '=', 'owner')
         .as('owned')
     );
-  const q = options.q?.trim().toLowerCase();
-  if (q) {
-    const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    query = query.where((eb) =>
-      eb.or(
-        (['u.name', 'u.handle', 'u.email'] as const).map(
-          (column) => sql<boolean>`lower(${sql.ref(column)}) like ${like} escape '\\'`
-        )
-      )
-    );
-  }
+  const q = options.q?.trim();
+  if (q) query = query.where(containsText(['u.name', 'u.handle', 'u.email'], q));
   if (options.suspended) query = query.where('u.suspended_at', 'is not', null);
   const rows = await query
     .orderBy('u.created_at', 'desc')

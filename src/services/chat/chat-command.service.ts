@@ -1,6 +1,6 @@
 import type { Db } from '../../db/database.ts';
 import { toDate } from '../../db/values.ts';
-import { can, type JoinPolicy, type Visibility } from '../../domain/group-policy.ts';
+import { can, type GroupRules } from '../../domain/group-policy.ts';
 import { isTimeZone } from '../../domain/places.ts';
 import { apiTranslator, type Locale } from '../../i18n/i18n.ts';
 import { viewerOf } from '../group.service.ts';
@@ -38,13 +38,11 @@ export interface ChatCommandDeps {
 }
 
 /** The group a command was sent to (a `Group` from the group service fits). */
-export interface ChatGroup {
+export interface ChatGroup extends GroupRules {
   id: string;
   slug: string;
   name: string;
   timeZone: string;
-  visibility: Visibility;
-  joinPolicy: JoinPolicy;
 }
 
 /** One slash command as the chat sends it. */

@@ -31,7 +31,10 @@ export interface FuzzFixture {
   credentials(persona: FuzzPersona): Pick<RequestOptions, 'cookie' | 'token'>;
   /** The user a persona is (null: anonymous). */
   userOf(persona: FuzzPersona): string | null;
-  /** Puts back what a write may have taken away: roles, the groups' slugs and policy, sessions. */
+  /**
+   * Puts back what a write may have taken away: roles, the groups' slugs, policy and presence on
+   * the instance, sessions.
+   */
   heal(): Promise<void>;
 }
 
@@ -295,6 +298,12 @@ export async function buildFuzzFixture(t: TestApp): Promise<FuzzFixture> {
         .updateTable('groups')
         .set({ slug: otherGroup.slug })
         .where('id', '=', otherGroup.id)
+        .execute();
+      // An admin (the owner) may have hidden either group from the instance.
+      await k
+        .updateTable('groups')
+        .set({ hidden_by_admin_at: null, hidden_by_admin_reason: null })
+        .where('id', 'in', [group.id, otherGroup.id])
         .execute();
       const wanted: [FuzzUser, Role][] = [[owner, 'owner'], ...roles];
       const now = new Date().toISOString();

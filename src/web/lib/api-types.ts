@@ -83,6 +83,18 @@ export type JoinPolicy = 'open' | 'approval' | 'invitation';
 export type GroupRole = 'owner' | 'organizer' | 'host' | 'member';
 export type MembershipStatus = 'pending' | 'active' | 'banned';
 
+/**
+ * An instance admin hid the group from this instance (a takedown, apart from its visibility): only
+ * its active members and admins see it, with this reason.
+ */
+export interface AdminHide {
+  at: string;
+  reason: string;
+}
+
+/** The longest reason the API takes for hiding a group (characters). */
+export const ADMIN_HIDE_REASON_MAX = 500;
+
 /** A group in a list, from `GET /api/v1/groups`. Private groups hide their details from outsiders. */
 export interface GroupSummary {
   id: string;
@@ -100,6 +112,8 @@ export interface GroupSummary {
   onlineOnly: boolean;
   memberCount: number | null;
   distanceKm: number | null;
+  /** Only admins find such a group; its members see it among their groups. */
+  hiddenByAdmin: AdminHide | null;
 }
 
 /** The place a search by city went by (the most populous place of that name). */
@@ -159,6 +173,8 @@ export interface Group {
   joinQuestions: string[];
   /** Absent until the API sends it; null for groups outside any network. */
   network?: NetworkRef | null;
+  /** Set while an admin has hidden the group from this instance (members and admins see it). */
+  hiddenByAdmin: AdminHide | null;
   viewer: {
     role: GroupRole | null;
     status: MembershipStatus | null;

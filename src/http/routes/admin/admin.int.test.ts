@@ -1,5 +1,6 @@
 import { beforeAll, expect, it } from 'vitest';
-import { createGroup } from '../../../services/group.service.ts';
+import { hideGroup } from '../../../services/admin/group-admin.service.ts';
+import { createGroup, findGroupBySlug } from '../../../services/group.service.ts';
 import { inviteToGroup } from '../../../services/invitation.service.ts';
 import { describeWithApp, PASSWORD, type TestApp } from '../../../test/test-app.ts';
 import { servedRoutes } from '../../../test/permission-matrix.ts';
@@ -10,8 +11,22 @@ interface Person {
   cookie: string;
 }
 
-/** Every admin route, with a request that would succeed for an admin. */
-const ROUTES: { route: string; url: (target: string) => string; body?: unknown }[] = [
+/** What an admin route acts on: an account, and a group. */
+interface Target {
+  id: string;
+  slug: string;
+}
+
+/**
+ * Every admin route, with a request that would succeed for an admin. `hidden`: the target's group
+ * starts hidden from the instance (so that a refused request that showed it would be seen).
+ */
+const ROUTES: {
+  route: string;
+  url: (target: Target) => string;
+  body?: unknown;
+  hidden?: true;
+}[] = [
   { route: 'GET /api/v1/admin/settings', url: () => '/api/v1/admin/settings' },
   {
     route: 'PATCH /api/v1/admin/settings',
@@ -22,23 +37,34 @@ const ROUTES: { route: string; url: (target: string) => string; body?: unknown }
   { route: 'GET /api/v1/admin/users', url: () => '/api/v1/admin/users' },
   {
     route: 'POST /api/v1/admin/users/:id/suspend',
-    url: (id) => `/api/v1/admin/users/${id}/suspend`
+    url: ({ id }) => `/api/v1/admin/users/${id}/suspend`
   },
   {
     route: 'POST /api/v1/admin/users/:id/restore',
-    url: (id) => `/api/v1/admin/users/${id}/restore`
+    url: ({ id }) => `/api/v1/admin/users/${id}/restore`
   },
   {
     route: 'PUT /api/v1/admin/users/:id/admin',
-    url: (id) => `/api/v1/admin/users/${id}/admin`,
+    url: ({ id }) => `/api/v1/admin/users/${id}/admin`,
     body: { isAdmin: false }
   },
   {
     route: 'DELETE /api/v1/admin/users/:id',
-    url: (id) => `/api/v1/admin/users/${id}`,
+    url: ({ id }) => `/api/v1/admin/users/${id}`,
     body: { content: 'anonymize' }
   },
-  { route: 'GET /api/v1/admin/audit', url: () => '/api/v1/admin/audit' }
+  { route: 'GET /api/v1/admin/audit', url: () => '/api/v1/admin/audit' },
+  { route: 'GET /api/v1/admin/groups', url: () => '/api/v1/admin/groups?q=victim&hidden=false' },
+  {
+    route: 'POST /api/v1/admin/groups/:slug/hide',
+    url: ({ slug }) => `/api/v1/admin/groups/${slug}/hide`,
+    body: { reason: 'Spam' }
+  },
+  {
+    route: 'POST /api/v1/admin/groups/:slug/unhide',
+    url: ({ slug }) => `/api/v1/admin/groups/${slug}/unhide`,
+    hidden: true
+  }
 ];
 
 describeWithApp('instance administration', (app) => {
@@ -65,13 +91,23 @@ describeWithApp('instance administration', (app) => {
     );
     const memberToken = await t.buildToken(member.id, 'write');
     const adminRead = await t.buildToken(admin.id, 'read');
-    for (const r of ROUTES) {
+    for (const [i, r] of ROUTES.entries()) {
       const victim = await person('Victim');
+      // The group is the member's own: owning a group gives no say over it as an admin.
+      const group = await createGroup(t.testDb.db, member.id, {
+        slug: `victim-${i}`,
+        name: `Victim Group ${i}`,
+        kind: 'meetup',
+        timeZone: 'Europe/Berlin',
+        visibility: 'public',
+        joinPolicy: 'open'
+      });
+      if (r.hidden) await hideGroup(t.testDb.db, admin.id, group.slug, 'Given');
       const [method] = r.route.split(' ') as [RequestMethod];
       const ask = (auth: { cookie?: string; token?: string }) =>
         t.request({
           method,
-          url: r.url(victim.id),
+          url: r.url({ id: victim.id, slug: group.slug }),
           ...auth,
           ...(r.body === undefined ? {} : { body: r.body })
         });
@@ -80,12 +116,15 @@ describeWithApp('instance administration', (app) => {
       expect((await ask({ token: memberToken })).statusCode, `${r.route} member token`).toBe(404);
       const read = await ask({ token: adminRead });
       expect(read.statusCode, `${r.route} admin read token`).toBe(method === 'GET' ? 200 : 403);
-      // Nothing happened to the victim so far.
+      // Nothing happened to the victim so far, nor to their group.
       expect(await victimState(victim.id), r.route).toEqual({
         exists: true,
         suspended: false,
         admin: false
       });
+      expect((await findGroupBySlug(t.testDb.db, group.slug))?.hiddenByAdmin?.reason, r.route).toBe(
+        r.hidden ? 'Given' : undefined
+      );
       const allowed = await ask({ cookie: admin.cookie });
       expect(allowed.statusCode, `${r.route} admin: ${allowed.body}`).toBeLessThan(300);
     }

@@ -21,6 +21,7 @@ import { auditSchema } from '../groups/groups.schema.ts';
 import type { AppContext } from '../../context.ts';
 import { jsonDates } from '../../json-dates.ts';
 import { Problem, problemResponses } from '../../problem.ts';
+import { adminOnly, adminPage } from './admin-access.ts';
 
 const settingsSchema = z
   .object({
@@ -50,19 +51,12 @@ const auditEntrySchema = auditSchema
   .extend({ group: z.object({ slug: z.string(), name: z.string() }).nullable() })
   .meta({ id: 'InstanceAuditEntry' });
 
-const page = {
-  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
-  limit: z.coerce.number().int().min(1).max(100).default(50)
-};
 const userParams = z.object({ id: z.string().min(1).max(100) });
 
 /** Instance administration (admins only; others get 404, anonymous callers 401). */
 export const adminRoutes: FastifyPluginAsyncZod<AppContext> = async (app, { db, queue }) => {
   const tags = ['admin'];
-  app.addHook('preHandler', async (request) => {
-    const me = request.caller ? await getProfile(db, callerOf(request).userId) : undefined;
-    if (!me?.isAdmin) throw new Problem(request.caller ? 'not-found' : 'unauthorized');
-  });
+  app.addHook('preHandler', adminOnly(db));
 
   /** Maps a refused admin action on an account to its problem. */
   const userProblem = (error: unknown): never => {
@@ -153,7 +147,7 @@ export const adminRoutes: FastifyPluginAsyncZod<AppContext> = async (app, { db, 
         querystring: z.strictObject({
           q: z.string().max(200).optional(),
           suspended: z.enum(['true', 'false']).optional(),
-          ...page
+          ...adminPage
         }),
         response: {
           200: z.object({ items: z.array(adminUserSchema), nextOffset: z.number().nullable() }),
@@ -261,7 +255,7 @@ export const adminRoutes: FastifyPluginAsyncZod<AppContext> = async (app, { db, 
       schema: {
         tags,
         summary: 'The audit log of every group and of the instance, newest first',
-        querystring: z.strictObject(page),
+        querystring: z.strictObject(adminPage),
         response: {
           200: z.object({ items: z.array(auditEntrySchema), nextOffset: z.number().nullable() }),
           ...problemResponses(400, 401, 404)

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { can } from '../../../domain/group-policy.ts';
+import { can, type GroupRules } from '../../../domain/group-policy.ts';
 import { apiTranslator, type Locale, negotiateLocale } from '../../../i18n/i18n.ts';
 import { meetingCalendar, meetingsAtom } from '../../../services/calendar/calendar-feed.ts';
 import { calendarEntries } from '../../../services/calendar/meeting-entries.ts';
@@ -32,6 +32,16 @@ function labels(locale: Locale) {
 
 function since(): Date {
   return new Date(Date.now() - FEED_PAST_DAYS * 24 * 3600_000);
+}
+
+/**
+ * Shared caches may keep the feed of a group anyone may read; a feed only members get (a private
+ * group, or one an admin hid from the instance) stays private.
+ */
+function feedCaching(group: GroupRules): string {
+  return group.visibility === 'public' && !group.hiddenByAdmin
+    ? 'public, max-age=300'
+    : 'private, no-cache';
 }
 
 const icsResponse = {
@@ -107,13 +117,7 @@ export const calendarRoutes: FastifyPluginAsyncZod<AppContext> = async (app, { d
         refreshHours: 6,
         labels: labels(negotiateLocale(request.headers['accept-language']))
       });
-      return reply
-        .type(ICS_TYPE)
-        .header(
-          'cache-control',
-          group.visibility === 'public' ? 'public, max-age=300' : 'private, no-cache'
-        )
-        .send(body);
+      return reply.type(ICS_TYPE).header('cache-control', feedCaching(group)).send(body);
     }
   );
 
@@ -151,10 +155,7 @@ export const calendarRoutes: FastifyPluginAsyncZod<AppContext> = async (app, { d
       });
       return reply
         .type('application/atom+xml; charset=utf-8')
-        .header(
-          'cache-control',
-          group.visibility === 'public' ? 'public, max-age=300' : 'private, no-cache'
-        )
+        .header('cache-control', feedCaching(group))
         .send(body);
     }
   );

@@ -53,6 +53,7 @@ export async function presentGroupFor(ctx: Ctx, group: Group, viewer: Viewer) {
     joinPolicy: group.joinPolicy,
     joinQuestions: group.joinQuestions,
     network: network ? { slug: network.slug, name: network.name } : null,
+    hiddenByAdmin: group.hiddenByAdmin,
     chat: can(viewer, group, 'group.update')
       ? { webhook: group.chat.webhookUrl !== null, commands: group.chat.signingSecret !== null }
       : null,
@@ -140,7 +141,7 @@ export const groupRoutes: FastifyPluginAsyncZod<AppContext> = async (app, ctx) =
         tags,
         summary: 'A group',
         description:
-          'Hidden groups are 404 to non-members; private groups show only name and description to them.',
+          'Hidden groups, and groups an admin hid from the instance (`hiddenByAdmin`), are 404 to non-members; private groups show only name and description to them.',
         params: slugParams,
         response: { 200: groupSchema, ...problemResponses(404) }
       }

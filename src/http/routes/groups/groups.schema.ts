@@ -130,6 +130,18 @@ export const viewerSchema = z.object({
     .meta({ description: "The viewer's own settings as a member (null when not a member)" })
 });
 
+/** An instance admin's takedown of a group ("hidden from this instance"), apart from `visibility`. */
+export const adminHideSchema = z
+  .object({
+    at: z.iso.datetime().meta({ description: 'Since when the group is hidden' }),
+    reason: z.string().meta({ description: 'Why, in the admin’s words' })
+  })
+  .meta({
+    id: 'AdminHide',
+    description:
+      'An instance admin hid the group from this instance: only its active members and admins see it, nobody can join it, and its organizers cannot undo this.'
+  });
+
 /** What everyone who may see a group gets; members (and public groups) get `details` too. */
 export const groupSchema = z
   .object({
@@ -149,6 +161,7 @@ export const groupSchema = z
       .object({ slug: z.string(), name: z.string() })
       .nullable()
       .meta({ description: 'The network this group is a chapter of' }),
+    hiddenByAdmin: adminHideSchema.nullable(),
     viewer: viewerSchema,
     chat: z.object({ webhook: z.boolean(), commands: z.boolean() }).nullable().meta({
       description:

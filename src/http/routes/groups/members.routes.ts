@@ -89,8 +89,13 @@ export const memberRoutes: FastifyPluginAsyncZod<AppContext> = async (app, { db,
         schema: {
           tags,
           summary: decision === 'approve' ? 'Approve a join request' : 'Decline a join request',
+          ...(decision === 'approve'
+            ? {
+                description: 'Refused (409) while an admin has hidden the group from the instance.'
+              }
+            : {}),
           params: memberParams,
-          response: { 204: z.null(), ...problemResponses(401, 403, 404) }
+          response: { 204: z.null(), ...problemResponses(401, 403, 404, 409) }
         }
       },
       async (request, reply) => {

@@ -7,8 +7,10 @@ import { resolvePlace } from '../../../services/place.service.ts';
 import { getProfile } from '../../../services/profile.service.ts';
 import { callerOf } from '../../caller.ts';
 import type { AppContext } from '../../context.ts';
+import { jsonDates } from '../../json-dates.ts';
 import { fieldProblem, problemResponses } from '../../problem.ts';
 import { countryQuery } from '../places/places.schema.ts';
+import { adminHideSchema } from './groups.schema.ts';
 
 /** A group in a list. Private groups show outsiders only what identifies them. */
 export const groupSummarySchema = z
@@ -28,7 +30,10 @@ export const groupSummarySchema = z
     country: z.string().nullable(),
     onlineOnly: z.boolean(),
     memberCount: z.number().int().nullable(),
-    distanceKm: z.number().nullable()
+    distanceKm: z.number().nullable(),
+    hiddenByAdmin: adminHideSchema
+      .nullable()
+      .meta({ description: 'Only admins find such a group; its members see it in their groups' })
   })
   .meta({ id: 'GroupSummary' });
 
@@ -48,7 +53,8 @@ function summary(group: Group, distanceKm: number | null, insider: boolean) {
     country: open ? group.country : null,
     onlineOnly: group.onlineOnly,
     memberCount: open ? group.memberCount : null,
-    distanceKm: open && distanceKm !== null ? Math.round(distanceKm * 10) / 10 : null
+    distanceKm: open && distanceKm !== null ? Math.round(distanceKm * 10) / 10 : null,
+    hiddenByAdmin: group.hiddenByAdmin && jsonDates(group.hiddenByAdmin)
   };
 }
 

@@ -4,10 +4,9 @@ import { negotiateLocale } from '../../../i18n/i18n.ts';
 import { instanceHealthCsv } from '../../../services/health/health-csv.ts';
 import { rollUpHealth } from '../../../services/health/health-rollup.ts';
 import { instanceHealth } from '../../../services/health/health.service.ts';
-import { getProfile } from '../../../services/profile.service.ts';
-import { callerOf } from '../../caller.ts';
 import type { AppContext } from '../../context.ts';
-import { Problem, problemResponses } from '../../problem.ts';
+import { problemResponses } from '../../problem.ts';
+import { adminOnly } from '../admin/admin-access.ts';
 import { sendCsv } from './health-access.ts';
 import { instanceHealthSchema, rollupResultSchema } from './health.schema.ts';
 
@@ -18,10 +17,7 @@ import { instanceHealthSchema, rollupResultSchema } from './health.schema.ts';
  */
 export const adminHealthRoutes: FastifyPluginAsyncZod<AppContext> = async (app, { db }) => {
   const tags = ['health', 'admin'];
-  app.addHook('preHandler', async (request) => {
-    const me = request.caller ? await getProfile(db, callerOf(request).userId) : undefined;
-    if (!me?.isAdmin) throw new Problem(request.caller ? 'not-found' : 'unauthorized');
-  });
+  app.addHook('preHandler', adminOnly(db));
 
   app.get(
     '/admin/health',

@@ -1,5 +1,5 @@
-import { api, failed, text, unwrap } from '#lib/server/api.ts';
-import { offsetOf, requireAdmin } from '#lib/server/admin.ts';
+import { api, text } from '#lib/server/api.ts';
+import { adminListPage, adminRowAction } from '#lib/server/admin.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 export interface AdminUser {
@@ -15,35 +15,16 @@ export interface AdminUser {
 }
 
 export const load: PageServerLoad = async (event) => {
-  requireAdmin(event);
-  const q = event.url.searchParams.get('q')?.trim() ?? '';
-  const suspended = event.url.searchParams.get('suspended') === 'true';
-  const offset = offsetOf(event.url);
-  const query = new URLSearchParams({ offset: String(offset), limit: '50' });
-  if (q) query.set('q', q);
-  if (suspended) query.set('suspended', 'true');
-  const result = await api<{ items: AdminUser[]; nextOffset: number | null }>(
-    event,
-    'GET',
-    `/admin/users?${query.toString()}`
-  );
-  const users = unwrap(event, result);
-  return { users: users.items, nextOffset: users.nextOffset, q, suspended, offset };
+  const { items, ...page } = await adminListPage<AdminUser>(event, 'users', 'suspended');
+  return { users: items, ...page };
 };
 
 /** One action on one account, named by the form's `userId`. */
-async function act(
+const act = (
   event: Parameters<Actions[string]>[0],
   done: 'suspended' | 'restored' | 'adminGranted' | 'adminRevoked' | 'deleted',
   call: (id: string, form: FormData) => ReturnType<typeof api>
-) {
-  requireAdmin(event);
-  const form = await event.request.formData();
-  const userId = text(form, 'userId');
-  const result = await call(encodeURIComponent(userId), form);
-  if (!result.ok) return failed(event, result, [], { userId });
-  return { userId, done };
-}
+) => adminRowAction(event, 'userId', done, call);
 
 export const actions: Actions = {
   suspend: (event) =>
