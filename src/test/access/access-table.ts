@@ -207,6 +207,12 @@ export const ACCESS_TABLE: Record<string, AccessEntry> = {
     body: { isAdmin: true }
   },
   'GET /api/v1/admin/audit': '401 404 404 404 404 404 404 200 404 401 404 404',
+  'GET /api/v1/admin/groups': '401 404 404 404 404 404 404 200 404 401 404 404',
+  'POST /api/v1/admin/groups/:slug/hide': {
+    expect: '401 404 404 404 404 404 404 204 404 401 403 404',
+    body: { reason: 'Spam' }
+  },
+  'POST /api/v1/admin/groups/:slug/unhide': '401 404 404 404 404 404 404 204 404 401 403 404',
   'GET /api/v1/networks': '200 200 200 200 200 200 200 200 200 200 200 200',
   'POST /api/v1/networks': {
     expect: '401 403 403 403 403 403 403 201 403 401 403 403',
@@ -630,6 +636,7 @@ export const ACCESS_TABLE: Record<string, AccessEntry> = {
   // Pages
   'GET /': '200 200 200 200 200 200 200 200 200 200 200 200',
   'GET /admin/audit': '303 404 404 404 404 404 404 200 404 303 303 303',
+  'GET /admin/groups': '303 404 404 404 404 404 404 200 404 303 303 303',
   'GET /admin/health': '303 404 404 404 404 404 404 200 404 303 303 303',
   'GET /admin/moderation': '303 404 404 404 404 404 404 200 404 303 303 303',
   'GET /admin/settings': '303 404 404 404 404 404 404 200 404 303 303 303',
