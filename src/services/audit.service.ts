@@ -3,6 +3,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { Database } from '../db/schema.ts';
 import { toDate } from '../db/values.ts';
+import { type OffsetPage, offsetPage } from './offset-page.ts';
 
 /** One line of a group's audit log. */
 export interface AuditEntry {
@@ -58,7 +59,7 @@ export interface InstanceAuditEntry extends AuditEntry {
 export async function auditEntries(
   db: Db,
   options: { groupId?: string; offset: number; limit: number }
-): Promise<{ items: InstanceAuditEntry[]; nextOffset: number | null }> {
+): Promise<OffsetPage<InstanceAuditEntry>> {
   let query = db.kysely
     .selectFrom('audit_entries as a')
     .leftJoin('users as actor', 'actor.id', 'a.actor_id')
@@ -77,27 +78,19 @@ export async function auditEntries(
       'g.name as group_name'
     ]);
   if (options.groupId !== undefined) query = query.where('a.group_id', '=', options.groupId);
-  const rows = await query
-    .orderBy('a.created_at', 'desc')
-    .orderBy('a.id', 'desc')
-    .limit(options.limit + 1)
-    .offset(options.offset)
-    .execute();
-  return {
-    items: rows.slice(0, options.limit).map((r) => ({
-      id: r.id,
-      action: r.action,
-      actorId: r.actor_id,
-      actorName: r.actor_name,
-      subjectUserId: r.subject_user_id,
-      subjectName: r.subject_name,
-      details: JSON.parse(r.details) as Record<string, unknown>,
-      createdAt: toDate(r.created_at),
-      group:
-        r.group_slug !== null && r.group_name !== null
-          ? { slug: r.group_slug, name: r.group_name }
-          : null
-    })),
-    nextOffset: rows.length > options.limit ? options.offset + options.limit : null
-  };
+  const ordered = query.orderBy('a.created_at', 'desc').orderBy('a.id', 'desc');
+  return offsetPage(ordered, options, (r) => ({
+    id: r.id,
+    action: r.action,
+    actorId: r.actor_id,
+    actorName: r.actor_name,
+    subjectUserId: r.subject_user_id,
+    subjectName: r.subject_name,
+    details: JSON.parse(r.details) as Record<string, unknown>,
+    createdAt: toDate(r.created_at),
+    group:
+      r.group_slug !== null && r.group_name !== null
+        ? { slug: r.group_slug, name: r.group_name }
+        : null
+  }));
 }

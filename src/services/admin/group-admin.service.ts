@@ -8,6 +8,7 @@ import { writeTransaction } from '../../db/write-transaction.ts';
 import type { AdminHide, GroupKind, Visibility } from '../../domain/group-policy.ts';
 import { recordAudit } from '../audit.service.ts';
 import { adminHideOf } from '../group.service.ts';
+import { type OffsetPage, offsetPage } from '../offset-page.ts';
 
 /** A group as the admin area lists it. */
 export interface AdminGroup {
@@ -41,7 +42,7 @@ export class GroupAdminError extends Error {
 export async function listGroups(
   db: Db,
   options: { q?: string; hidden?: boolean; offset: number; limit: number }
-): Promise<{ items: AdminGroup[]; nextOffset: number | null }> {
+): Promise<OffsetPage<AdminGroup>> {
   let query = db.kysely
     .selectFrom('groups as g')
     .leftJoin('memberships as m', (join) =>
@@ -65,30 +66,20 @@ export async function listGroups(
   const q = options.q?.trim();
   if (q) query = query.where(containsText(['g.name', 'g.slug'], q));
   if (options.hidden) query = query.where('g.hidden_by_admin_at', 'is not', null);
-  const rows = await query
-    .orderBy(sql`lower(g.name)`)
-    .orderBy('g.id')
-    .limit(options.limit + 1)
-    .offset(options.offset)
-    .execute();
-  const more = rows.length > options.limit;
-  return {
-    items: rows.slice(0, options.limit).map((r) => ({
-      id: r.id,
-      slug: r.slug,
-      name: r.name,
-      kind: r.kind === 'practice' ? 'practice' : 'meetup',
-      visibility: r.visibility as Visibility,
-      memberCount: r.member_count,
-      createdAt: toDate(r.created_at),
-      owner:
-        r.owner_id === null || r.owner_name === null || r.owner_handle === null
-          ? null
-          : { id: r.owner_id, displayName: r.owner_name, handle: r.owner_handle },
-      hiddenByAdmin: adminHideOf(r)
-    })),
-    nextOffset: more ? options.offset + options.limit : null
-  };
+  return offsetPage(query.orderBy(sql`lower(g.name)`).orderBy('g.id'), options, (r) => ({
+    id: r.id,
+    slug: r.slug,
+    name: r.name,
+    kind: r.kind === 'practice' ? 'practice' : 'meetup',
+    visibility: r.visibility as Visibility,
+    memberCount: r.member_count,
+    createdAt: toDate(r.created_at),
+    owner:
+      r.owner_id === null || r.owner_name === null || r.owner_handle === null
+        ? null
+        : { id: r.owner_id, displayName: r.owner_name, handle: r.owner_handle },
+    hiddenByAdmin: adminHideOf(r)
+  }));
 }
 
 /**

@@ -6,6 +6,7 @@ import type { Database } from '../../db/schema.ts';
 import { containsText, dbBool, toBool, toDate } from '../../db/values.ts';
 import { writeTransaction } from '../../db/write-transaction.ts';
 import { recordAudit } from '../audit.service.ts';
+import { type OffsetPage, offsetPage } from '../offset-page.ts';
 
 /** An account as the admin area lists it. */
 export interface AdminUser {
@@ -60,7 +61,7 @@ export async function isSuspended(db: Db, userId: string): Promise<boolean> {
 export async function listUsers(
   db: Db,
   options: { q?: string; suspended?: boolean; offset: number; limit: number }
-): Promise<{ items: AdminUser[]; nextOffset: number | null }> {
+): Promise<OffsetPage<AdminUser>> {
   let query = db.kysely
     .selectFrom('users as u')
     .select([
@@ -84,27 +85,17 @@ export async function listUsers(
   const q = options.q?.trim();
   if (q) query = query.where(containsText(['u.name', 'u.handle', 'u.email'], q));
   if (options.suspended) query = query.where('u.suspended_at', 'is not', null);
-  const rows = await query
-    .orderBy('u.created_at', 'desc')
-    .orderBy('u.id')
-    .limit(options.limit + 1)
-    .offset(options.offset)
-    .execute();
-  const more = rows.length > options.limit;
-  return {
-    items: rows.slice(0, options.limit).map((r) => ({
-      id: r.id,
-      displayName: r.name,
-      handle: r.handle,
-      email: r.email,
-      emailVerified: toBool(r.email_verified),
-      isAdmin: toBool(r.is_admin),
-      suspendedAt: r.suspended_at === null ? null : toDate(r.suspended_at),
-      createdAt: toDate(r.created_at),
-      ownedGroups: Number(r.owned ?? 0)
-    })),
-    nextOffset: more ? options.offset + options.limit : null
-  };
+  return offsetPage(query.orderBy('u.created_at', 'desc').orderBy('u.id'), options, (r) => ({
+    id: r.id,
+    displayName: r.name,
+    handle: r.handle,
+    email: r.email,
+    emailVerified: toBool(r.email_verified),
+    isAdmin: toBool(r.is_admin),
+    suspendedAt: r.suspended_at === null ? null : toDate(r.suspended_at),
+    createdAt: toDate(r.created_at),
+    ownedGroups: Number(r.owned ?? 0)
+  }));
 }
 
 /**
