@@ -1,9 +1,10 @@
 import { beforeAll, expect, it } from 'vitest';
 import type { MailMessage } from '../../../jobs/mail-message.ts';
-import { createMeeting, type Meeting } from '../../../services/event.service.ts';
+import type { Meeting } from '../../../services/event.service.ts';
 import { createGroup, type Group } from '../../../services/group.service.ts';
 import { inviteToGroup } from '../../../services/invitation.service.ts';
 import { runMeetingMailJob } from '../../../services/meeting-mail.service.ts';
+import { buildMeeting } from '../../../test/factories.ts';
 import { describeWithApp, type TestApp } from '../../../test/test-app.ts';
 
 // An instance admin hides a group from the instance (a takedown, apart from the group's own
@@ -90,14 +91,12 @@ describeWithApp('groups hidden from the instance by an admin', (app) => {
     await membership(member, 'member', 'active');
     await membership(pending, 'member', 'pending');
     await membership(banned, 'member', 'banned');
-    const startsAt = new Date(Date.now() + 7 * 24 * 3600_000);
-    meeting = await createMeeting(t.testDb.db, t.queue, group.id, owner.id, {
-      title: 'Borrowing, explained',
-      startsAt,
-      endsAt: new Date(startsAt.getTime() + 2 * 3600_000),
-      timeZone: 'Europe/Berlin',
-      publish: true
-    });
+    meeting = await buildMeeting(
+      t.testDb.db,
+      t.queue,
+      { groupId: group.id, ownerId: owner.id },
+      'Borrowing, explained'
+    );
   });
 
   it('lists groups with their owner, size and hidden state; finds them by name or address', async () => {

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMeeting, type Meeting } from '../../../services/event.service.ts';
+import type { Meeting } from '../../../services/event.service.ts';
 import { createGroup } from '../../../services/group.service.ts';
+import { buildMeeting } from '../../../test/factories.ts';
 import { createTestApp, type TestApp } from '../../../test/test-app.ts';
 import { testDialects } from '../../../test/test-database.ts';
 
@@ -45,14 +46,12 @@ for (const dialect of testDialects()) {
         visibility: 'public',
         joinPolicy: 'open'
       });
-      const startsAt = new Date(Date.now() + 7 * 24 * 3600_000);
-      meeting = await createMeeting(t.testDb.db, t.queue, group.id, member.id, {
-        title: 'Planting qubits',
-        startsAt,
-        endsAt: new Date(startsAt.getTime() + 2 * 3600_000),
-        timeZone: 'Europe/Berlin',
-        publish: true
-      });
+      meeting = await buildMeeting(
+        t.testDb.db,
+        t.queue,
+        { groupId: group.id, ownerId: member.id },
+        'Planting qubits'
+      );
     });
 
     afterAll(async () => {
